@@ -1,0 +1,30 @@
+"""The ``greenapp`` command."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from greenapp import __version__
+from greenapp.cli import factors
+from greenapp.settings import Settings
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="greenapp", description="Steps and low-carbon trips to kg CO2e avoided."
+    )
+    top.add_argument("--version", action="version", version=f"greenapp {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    factors.register(commands)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    code: int = args.run(args, settings)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The pure core: units, factors, conversion rules. Standard library only."""

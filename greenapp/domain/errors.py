@@ -1,0 +1,29 @@
+"""Errors the core raises. Each has a stable ``code``; adapters map codes to HTTP or exit codes."""
+
+
+class DomainError(Exception):
+    """Base of every error the core raises."""
+
+    code = "domain-error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidFactorRow(DomainError):
+    """A source-table row breaks the format (see emission_factors/FORMAT.md)."""
+
+    code = "invalid-factor-row"
+
+
+class UnknownUnit(DomainError):
+    """A unit that the conversion table does not know for this quantity."""
+
+    code = "unknown-unit"
+
+
+class FactorNotFound(DomainError):
+    """No factor matches, even after every documented fallback."""
+
+    code = "factor-not-found"

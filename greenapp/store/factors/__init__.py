@@ -1,0 +1,1 @@
+"""The factor database: built from the cited CSV source tables, read-only at run time."""
