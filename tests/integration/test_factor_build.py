@@ -30,7 +30,8 @@ def test_the_public_schema_is_there(built_factors: BuildResult) -> None:
     with connect(built_factors) as db:
         for table, columns in PUBLIC_SCHEMA.items():
             have = [r[0] for r in db.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?"
+                " ORDER BY column_index",
                 [table],
             ).fetchall()]  # fmt: skip
             assert have[: len(columns)] == columns or set(columns) <= set(have), table
@@ -48,7 +49,9 @@ def test_every_table_view_and_column_has_a_comment(built_factors: BuildResult) -
             """SELECT c.table_name, c.column_name FROM duckdb_columns() c
                JOIN duckdb_tables() t USING (table_name) WHERE c.comment IS NULL"""
         ).fetchall()
-    assert bare_tables == [] and bare_views == [] and bare_columns == []
+    assert bare_tables == []
+    assert bare_views == []
+    assert bare_columns == []
 
 
 def test_every_factor_cites_a_source_with_publisher_edition_and_url(
@@ -61,7 +64,7 @@ def test_every_factor_cites_a_source_with_publisher_edition_and_url(
         ).fetchall()
         count = db.execute("SELECT count(*) FROM factors_cited").fetchone()
     assert uncited == []
-    assert count is not None and count[0] == built_factors.factor_count
+    assert count == (built_factors.factor_count,)
 
 
 def test_every_range_contains_its_value(built_factors: BuildResult) -> None:

@@ -6,15 +6,28 @@ from hypothesis import strategies as st
 
 from greenapp.domain.errors import FactorNotFound
 from greenapp.domain.factor_set import set_problems
-from greenapp.domain.lookup import Fallback, FactorQuery, FactorTable
+from greenapp.domain.lookup import FactorQuery, FactorTable, Fallback
 from tests.tables import factor
 
 
 def car(region: str, year: int, value: str, **cells: str) -> dict[str, str]:
     fid = ".".join(
-        ["t", region.lower(), str(year), cells.get("vehicle_class", "average"), cells.get("fuel", "unknown")]
+        [
+            "t",
+            region.lower(),
+            str(year),
+            cells.get("vehicle_class", "average"),
+            cells.get("fuel", "unknown"),
+        ]
     )
-    return {"factor_id": fid, "region": region, "year": str(year), "edition": str(year), "value": value, **cells}
+    return {
+        "factor_id": fid,
+        "region": region,
+        "year": str(year),
+        "edition": str(year),
+        "value": value,
+        **cells,
+    }
 
 
 def grid(region: str, year: int, value: str) -> dict[str, str]:
@@ -34,7 +47,9 @@ def grid(region: str, year: int, value: str) -> dict[str, str]:
     }
 
 
-def ev_use(region: str, value: str, mode: str = "car", vehicle_class: str = "average") -> dict[str, str]:
+def ev_use(
+    region: str, value: str, mode: str = "car", vehicle_class: str = "average"
+) -> dict[str, str]:
     return {
         "factor_id": f"t.ev.{region.lower()}.{mode}.{vehicle_class}",
         "quantity": "ev_energy_use",
@@ -151,18 +166,29 @@ def test_method_rows_hold_for_every_year_without_a_fallback() -> None:
 
 
 def test_alternative_rows_are_never_used_by_lookups() -> None:
-    t = table(car("GB", 2025, "0.16"), {**car("GB", 2025, "0.99"), "factor_id": "t.alt", "use": "alternative"})
+    t = table(
+        car("GB", 2025, "0.16"),
+        {**car("GB", 2025, "0.99"), "factor_id": "t.alt", "use": "alternative"},
+    )
     assert t.travel_factor("car", "GB", 2025).value == pytest.approx(0.16)
 
 
 def test_two_default_rows_for_one_question_are_a_set_problem() -> None:
-    rows = [factor(**car("GB", 2025, "0.16")), factor(**{**car("GB", 2025, "0.17"), "factor_id": "t.x"})]
+    rows = [
+        factor(**car("GB", 2025, "0.16")),
+        factor(**{**car("GB", 2025, "0.17"), "factor_id": "t.x"}),
+    ]
     problems = set_problems(rows, {"test-source"})
-    assert problems == [(1, "same lookup key as 't.gb.2025.average.unknown'; mark one of them use=alternative")]
+    assert problems == [
+        (1, "same lookup key as 't.gb.2025.average.unknown'; mark one of them use=alternative")
+    ]
 
 
 def test_unknown_sources_and_repeated_ids_are_set_problems() -> None:
-    rows = [factor(**car("GB", 2025, "0.16")), factor(**car("GB", 2024, "0.16", factor_id="t.gb.2025.average.unknown"))]
+    rows = [
+        factor(**car("GB", 2025, "0.16")),
+        factor(**car("GB", 2024, "0.16", factor_id="t.gb.2025.average.unknown")),
+    ]
     reasons = [reason for _, reason in set_problems(rows, set())]
     assert "source_id 'test-source' is not in sources/" in reasons
     assert "factor_id 't.gb.2025.average.unknown' is used twice" in reasons
