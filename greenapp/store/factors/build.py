@@ -26,6 +26,9 @@ from greenapp.store.factors.source_tables import (
 
 # Part of the version hash: a change to the build rules gives a new version for the same CSVs.
 FORMAT_VERSION: Final = "greenapp-factors/1"
+# Written in the storage format of DuckDB 1.4 (the long-term release), so researchers' duckdb CLI
+# 1.4, 1.5 and 2.x all open the file.
+STORAGE_VERSION: Final = "v1.4.0"
 
 
 class FactorBuildError(Exception):
@@ -62,7 +65,8 @@ def build_factor_db(source_dir: Path, out: Path, now: datetime | None = None) ->
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(partial)) as connection:
+        config = {"storage_compatibility_version": STORAGE_VERSION}
+        with duckdb.connect(str(partial), config=config) as connection:
             _write(connection, tables, version, built_at)
         partial.replace(out)
     finally:
