@@ -203,10 +203,13 @@ def _travel_fields(
     cell: Mapping[str, str], quantity: str
 ) -> tuple[str | None, str | None, str | None]:
     if quantity not in v.TRAVEL_QUANTITIES:
-        for column in ("mode", "vehicle_class", "fuel"):
+        about_fuel = quantity in v.FUEL_QUANTITIES
+        for column in (
+            ("mode", "vehicle_class") if about_fuel else ("mode", "vehicle_class", "fuel")
+        ):
             if cell[column]:
                 raise InvalidFactorRow(f"{column} must be empty for {quantity}")
-        return None, None, None
+        return None, None, _one_of(cell, "fuel", v.FUELS) if about_fuel else None
     mode = _one_of(cell, "mode", v.MODES)
     vehicle_class = cell["vehicle_class"] or "average"
     if vehicle_class not in v.VEHICLE_CLASSES:

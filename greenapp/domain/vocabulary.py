@@ -96,3 +96,5 @@ EMISSION_QUANTITIES: Final = frozenset(
 )
 TRAVEL_QUANTITIES: Final = frozenset({"travel_emissions", "fuel_consumption", "ev_energy_use"})
 PEOPLE_QUANTITIES: Final = frozenset({"step_length_ratio", "step_length"})
+# Quantities about a fuel rather than a journey: a fuel, but no mode or vehicle class.
+FUEL_QUANTITIES: Final = frozenset({"fuel_combustion"})

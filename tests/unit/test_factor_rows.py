@@ -88,3 +88,20 @@ def test_a_source_needs_a_real_address() -> None:
         parse_source_row({**TEST_SOURCE, "url": "www.gov.uk"})
     with pytest.raises(InvalidFactorRow, match=r"licence is empty"):
         parse_source_row({**TEST_SOURCE, "licence": ""})
+
+
+def test_a_fuel_figure_names_its_fuel_but_no_mode() -> None:
+    petrol = {
+        "quantity": "fuel_combustion",
+        "mode": "",
+        "vehicle_class": "",
+        "fuel": "petrol",
+        "unit": "g CO2/gal",
+        "value": "8887",
+        "basis": "",
+    }
+    assert parse_factor_row(row(**petrol)).fuel == "petrol"
+    with pytest.raises(InvalidFactorRow, match="fuel '' is not one of"):
+        parse_factor_row(row(**{**petrol, "fuel": ""}))
+    with pytest.raises(InvalidFactorRow, match="mode must be empty for fuel_combustion"):
+        parse_factor_row(row(**{**petrol, "mode": "car"}))
