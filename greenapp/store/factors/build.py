@@ -65,7 +65,9 @@ def build_factor_db(source_dir: Path, out: Path, now: datetime | None = None) ->
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        config = {"storage_compatibility_version": STORAGE_VERSION}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "storage_compatibility_version": STORAGE_VERSION
+        }
         with duckdb.connect(str(partial), config=config) as connection:
             _write(connection, tables, version, built_at)
         partial.replace(out)
