@@ -1,9 +1,16 @@
-"""One frozen settings object, read from GREENAPP_* environment variables once at start-up."""
+"""One frozen settings object, read from GREENAPP_* environment variables once at start-up.
+
+Every variable is listed in README.md (a test checks that none is missing there).
+"""
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+N = TypeVar("N", int, float)
 
 _REPO_FACTOR_SOURCES = Path(__file__).resolve().parent.parent / "emission_factors"
 _PACKAGED_FACTOR_SOURCES = Path(__file__).resolve().parent / "_emission_factors"
@@ -16,18 +23,69 @@ def default_factor_sources() -> Path:
     return _PACKAGED_FACTOR_SOURCES
 
 
+class SettingsError(ValueError):
+    """An environment variable holds a value greenapp cannot use."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path = Path("var")
     factor_sources: Path = _REPO_FACTOR_SOURCES
     factors_db: Path = Path("var/factors.duckdb")
+    db: Path = Path("var/greenapp.duckdb")
+    jwt_secret: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    walk_car_share: float = 0.05
+    walk_car_share_low: float = 0.02
+    walk_car_share_high: float = 0.20
+    step_window_days: int = 30
+    daily_step_cap: int = 100_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
+        d = _DEFAULTS
         data_dir = Path(env.get("GREENAPP_DATA_DIR", "var"))
         return cls(
             data_dir=data_dir,
             factor_sources=Path(env.get("GREENAPP_FACTOR_SOURCES", default_factor_sources())),
             factors_db=Path(env.get("GREENAPP_FACTORS_DB", data_dir / "factors.duckdb")),
+            db=Path(env.get("GREENAPP_DB", data_dir / "greenapp.duckdb")),
+            jwt_secret=env.get("GREENAPP_JWT_SECRET") or None,
+            host=env.get("GREENAPP_HOST", d.host),
+            port=_number(env, "GREENAPP_PORT", int, d.port),
+            walk_car_share=_number(env, "GREENAPP_WALK_CAR_SHARE", float, d.walk_car_share),
+            walk_car_share_low=_number(
+                env, "GREENAPP_WALK_CAR_SHARE_LOW", float, d.walk_car_share_low
+            ),
+            walk_car_share_high=_number(
+                env, "GREENAPP_WALK_CAR_SHARE_HIGH", float, d.walk_car_share_high
+            ),
+            step_window_days=_number(env, "GREENAPP_STEP_WINDOW_DAYS", int, d.step_window_days),
+            daily_step_cap=_number(env, "GREENAPP_DAILY_STEP_CAP", int, d.daily_step_cap),
         )
+
+    def token_secret(self) -> str:
+        """GREENAPP_JWT_SECRET, else a random secret kept in the data directory."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+_DEFAULTS = Settings()
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[N], default: N) -> N:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None

@@ -27,3 +27,21 @@ class FactorNotFound(DomainError):
     """No factor matches, even after every documented fallback."""
 
     code = "factor-not-found"
+
+
+class RuleBroken(DomainError):
+    """Input that breaks a rule of the product (a date out of range, a count too high)."""
+
+    code = "rule-broken"
+
+
+class Conflict(DomainError):
+    """Input that contradicts what is already recorded (a day's count going down)."""
+
+    code = "conflict"
+
+
+class NotFound(DomainError):
+    """Something asked for by id that does not exist."""
+
+    code = "not-found"

@@ -36,10 +36,25 @@ def read_sources(connection: duckdb.DuckDBPyConnection) -> list[Source]:
 
 
 def load_factor_table(path: Path) -> FactorTable:
+    return load_factor_set(path).table
+
+
+@dataclass(frozen=True, slots=True)
+class FactorSet:
+    """Everything in one factor file: the lookup table, every row, and the sources."""
+
+    table: FactorTable
+    factors: tuple[Factor, ...]
+    sources: dict[str, Source]
+    info: FactorSetInfo
+
+
+def load_factor_set(path: Path) -> FactorSet:
     with open_factor_db(path) as connection:
         info = read_factor_set_info(connection)
-        rows = connection.execute(sql.SELECT_FACTORS).fetchall()
-    return FactorTable((_factor(row) for row in rows), info.version)
+        factors = tuple(_factor(row) for row in connection.execute(sql.SELECT_FACTORS).fetchall())
+        sources = {s.source_id: s for s in read_sources(connection)}
+    return FactorSet(FactorTable(factors, info.version), factors, sources, info)
 
 
 def _factor(row: tuple[object, ...]) -> Factor:

@@ -1,0 +1,120 @@
+"""``greenapp serve`` and ``greenapp token``."""
+
+import argparse
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from granian import Granian
+from granian.constants import Interfaces
+from rich.console import Console
+from rich.progress import Progress
+
+from greenapp.services.demo import FIRST_DEMO_USER, demo_people, is_seeded, seed_demo
+from greenapp.settings import Settings
+from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.store.factors.build import build_factor_db, factor_set_version
+from greenapp.store.factors.reader import load_factor_set, open_factor_db, read_factor_set_info
+from greenapp.store.factors.source_tables import table_files
+from greenapp.web.app import context_for
+from greenapp.web.auth import make_token
+
+
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--demo", action="store_true", help="use a demo store with 90 days of data")
+    serve.add_argument("--host", help="address to listen on (default: $GREENAPP_HOST)")
+    serve.add_argument("--port", type=int, help="port (default: $GREENAPP_PORT)")
+    serve.set_defaults(run=run_serve)
+
+    token = commands.add_parser("token", help="print a bearer token for USER, for local use")
+    token.add_argument("user", metavar="USER")
+    token.set_defaults(run=run_token)
+
+
+def run_token(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        print(make_token(settings, args.user))
+    except ValueError as error:
+        Console(stderr=True).print(f"[red]{error}[/]")
+        return 2
+    return 0
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    console = Console(soft_wrap=True, highlight=False)
+    if args.demo:
+        settings = replace(
+            settings,
+            data_dir=settings.data_dir / "demo",
+            db=settings.data_dir / "demo" / "greenapp.duckdb",
+        )
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    ensure_factor_db(settings, console)
+    if args.demo:
+        _seed(settings, console)
+        _print_demo_help(settings, console)
+    os.environ.update(_environment(settings))
+    Granian(
+        "greenapp.web.asgi:app_from_env",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        factory=True,
+        workers=1,  # DuckDB allows one writing process per file
+        log_access=False,
+    ).serve()
+    return 0
+
+
+def ensure_factor_db(settings: Settings, console: Console) -> None:
+    """Build the factor database when it is missing or older than the source tables."""
+    wanted = factor_set_version(settings.factor_sources, table_files(settings.factor_sources))
+    if settings.factors_db.is_file():
+        with open_factor_db(settings.factors_db) as connection:
+            if read_factor_set_info(connection).version == wanted:
+                return
+    result = build_factor_db(settings.factor_sources, settings.factors_db)
+    console.print(f"built factor database {result.path} (version {result.version})")
+
+
+def _seed(settings: Settings, console: Console) -> None:
+    store = DuckDBActivityStore(settings.db)
+    try:
+        if is_seeded(store):
+            console.print(f"demo store: {settings.db} (already seeded)")
+            return
+        ctx = context_for(settings, load_factor_set(settings.factors_db).table)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("seeding demo people", total=len(demo_people()))
+            days = seed_demo(store, ctx, datetime.now(UTC).date(), lambda _: progress.advance(task))
+        console.print(f"demo store: {settings.db} ({days} days of steps recorded)")
+    finally:
+        store.close()
+
+
+def _print_demo_help(settings: Settings, console: Console) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    token = make_token(settings, FIRST_DEMO_USER)
+    console.print(f"\ngreenapp demo on {base}  (API docs: {base}/schema)\n")
+    console.print(f"a token for demo user {FIRST_DEMO_USER}:")
+    console.print(f"  export TOKEN={token}")
+    console.print("try:")
+    console.print(
+        f'  curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/me/footprint?period=week'
+    )
+    console.print(f"  curl {base}/api/v1/factors?region=GB&mode=car")
+    console.print(
+        "a token for anyone else: greenapp token USER (with the same GREENAPP_DATA_DIR)\n"
+    )
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """Hand the resolved settings to the server's worker process."""
+    return {
+        "GREENAPP_DATA_DIR": str(settings.data_dir),
+        "GREENAPP_DB": str(settings.db),
+        "GREENAPP_FACTORS_DB": str(settings.factors_db),
+        "GREENAPP_FACTOR_SOURCES": str(settings.factor_sources),
+        "GREENAPP_JWT_SECRET": settings.token_secret(),
+    }

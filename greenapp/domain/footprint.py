@@ -1,0 +1,49 @@
+"""Summing a person's days for a period."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    """One day of a person's activity: plain steps and trips together."""
+
+    day: date
+    steps: int
+    walked_km: float
+    trip_km: float
+    kg: float
+    low: float
+    high: float
+    status: str | None  # the step day's status, None when only trips were recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    days: int
+    steps: int
+    km: float
+    kg: float
+    low: float
+    high: float
+
+
+def totals(series: Sequence[DayTotals]) -> Totals:
+    return Totals(
+        days=len(series),
+        steps=sum(d.steps for d in series),
+        km=sum(d.walked_km + d.trip_km for d in series),
+        kg=sum(d.kg for d in series),
+        low=sum(d.low for d in series),
+        high=sum(d.high for d in series),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a person's saving stands among the opted-in people of their region."""
+
+    region: str
+    people: int
+    percentile: float  # share of the others who saved less, 0-100

@@ -1,0 +1,57 @@
+"""A person's footprint for a period: totals, the day series, equivalents, streak, standing."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from greenapp.domain.activity import baseline_car
+from greenapp.domain.equivalents import Equivalent, equivalents
+from greenapp.domain.footprint import DayTotals, Standing, Totals, totals
+from greenapp.domain.people import Profile
+from greenapp.domain.periods import current_streak, period_bounds
+from greenapp.services.context import Context
+from greenapp.store.ports import ActivityStore, ActivityTx
+
+STREAK_LOOKBACK_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class Footprint:
+    period: str
+    first: date
+    last: date
+    profile: Profile
+    totals: Totals
+    series: list[DayTotals]
+    equivalents: tuple[Equivalent, ...]
+    streak_days: int
+    standing: Standing | None
+    factor_set_version: str
+
+
+def footprint(store: ActivityStore, ctx: Context, user_id: str, period: str) -> Footprint:
+    today = ctx.today()
+    first, last = period_bounds(period, today)
+
+    def work(tx: ActivityTx) -> Footprint:
+        profile = tx.person(user_id) or Profile()
+        series = tx.day_totals(user_id, first, last)
+        summed = totals(series)
+        car = baseline_car(ctx.factors, profile, today)
+        active = tx.active_days(user_id, today - timedelta(days=STREAK_LOOKBACK_DAYS))
+        standing = (
+            tx.standing(user_id, profile.region, first, last) if profile.leaderboard else None
+        )
+        return Footprint(
+            period=period,
+            first=series[0].day if period == "all" and series else first,
+            last=last,
+            profile=profile,
+            totals=summed,
+            series=series,
+            equivalents=equivalents(summed.kg, ctx.factors, profile.region, today.year, car),
+            streak_days=current_streak(active, today),
+            standing=standing,
+            factor_set_version=ctx.factors.version,
+        )
+
+    return store.read(work)

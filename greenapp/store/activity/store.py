@@ -1,0 +1,132 @@
+"""The embedded DuckDB activity store.
+
+DuckDB allows one writing process per file and a transaction conflicts with another that
+changed the same row, so all writes go through one writer thread. Requests hand it a unit of
+work and wait; the writer runs every unit waiting at that moment in a single transaction
+(group commit), so concurrent requests share one commit instead of paying one each. A unit that
+fails is rolled back with its whole batch, and the batch's other units are then run one by one,
+so one bad request never sinks another. Reads use a cursor per thread and see committed data.
+"""
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from greenapp.store.activity import sql
+from greenapp.store.activity.migrations import MIGRATIONS
+from greenapp.store.activity.tx import DuckDBTx
+from greenapp.store.ports import ActivityTx
+
+T = TypeVar("T")
+BATCH_LIMIT = 256
+
+
+@dataclass(slots=True)
+class _Job:
+    work: Callable[[ActivityTx], Any]
+    done: Future[Any] = field(default_factory=Future)
+
+
+class DuckDBActivityStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = duckdb.connect(str(path))
+        migrate(self._db)
+        self._local = threading.local()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._writer_cursor = self._db.cursor()
+        self._writer = threading.Thread(target=self._write_loop, name="activity-writer")
+        self._writer.start()
+        self._closed = False
+
+    def read(self, work: Callable[[ActivityTx], T]) -> T:
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._db.cursor()
+        return work(DuckDBTx(cursor))
+
+    def write(self, work: Callable[[ActivityTx], T]) -> T:
+        if self._closed:
+            raise RuntimeError("the activity store is closed")
+        job = _Job(work)
+        self._jobs.put(job)
+        result: T = job.done.result()
+        return result
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._jobs.put(None)
+        self._writer.join()
+        self._db.close()
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH_LIMIT:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._run(batch)
+                    return
+                batch.append(job)
+            self._run(batch)
+
+    def _run(self, batch: list[_Job]) -> None:
+        if len(batch) > 1 and self._run_together(batch):
+            return
+        for job in batch:
+            self._run_together([job])
+
+    def _run_together(self, batch: list[_Job]) -> bool:
+        """Run ``batch`` in one transaction; True when it committed and answered every job."""
+        cursor = self._writer_cursor
+        tx = DuckDBTx(cursor)
+        results: list[Any] = []
+        cursor.begin()
+        try:
+            for job in batch:
+                results.append(job.work(tx))
+            cursor.commit()
+        except Exception as error:
+            cursor.rollback()
+            if len(batch) == 1:
+                batch[0].done.set_exception(error)
+                return True
+            return False
+        for job, result in zip(batch, results, strict=True):
+            job.done.set_result(result)
+        return True
+
+
+def migrate(db: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded; return the versions applied now."""
+    db.execute(sql.CREATE_MIGRATIONS)
+    applied = {row[0] for row in db.execute(sql.APPLIED_MIGRATIONS).fetchall()}
+    done = []
+    for version, name, statements in MIGRATIONS:
+        if version in applied:
+            continue
+        db.begin()
+        try:
+            db.execute(statements)
+            db.execute(sql.RECORD_MIGRATION, {"version": version, "name": name})
+            db.commit()
+        except Exception:
+            db.rollback()
+            raise
+        done.append(version)
+    return done

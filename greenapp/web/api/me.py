@@ -1,0 +1,110 @@
+"""The person's own data: profile, steps, trips and footprint."""
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import State
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from greenapp.domain.activity import TripReport
+from greenapp.domain.people import Car, Profile
+from greenapp.domain.periods import PERIODS
+from greenapp.domain.step_checks import StepReport, Track
+from greenapp.services import activity, footprint, people
+from greenapp.web import schemas as s
+from greenapp.web.api import convert
+from greenapp.web.auth import Person
+from greenapp.web.runtime import RuntimeDep
+
+MeRequest = Request[Person, Token, State]
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["me"]
+
+    @get("/profile", sync_to_thread=True, summary="Your profile")
+    def get_profile(self, request: MeRequest, runtime: RuntimeDep) -> s.ProfileOut:
+        user_id = request.user.user_id
+        return convert.profile_out(user_id, people.profile_of(runtime.store, runtime.ctx, user_id))
+
+    @put("/profile", sync_to_thread=True, summary="Set your region, height and car")
+    def put_profile(
+        self, request: MeRequest, runtime: RuntimeDep, data: JSONBody[s.ProfileIn]
+    ) -> s.ProfileOut:
+        car = data.car or s.CarIn()
+        profile = Profile(
+            region=data.region,
+            height_cm=data.height_cm,
+            sex=data.sex,
+            car=Car(car.fuel, car.size),
+            locale=data.locale,
+            easy_mode=data.easy_mode,
+            leaderboard=data.leaderboard,
+        )
+        user_id = request.user.user_id
+        saved = people.update_profile(runtime.store, runtime.ctx, user_id, profile)
+        return convert.profile_out(user_id, saved)
+
+    @put(
+        "/steps/{day:date}",
+        sync_to_thread=True,
+        summary="Report a day's cumulative step count",
+        description="Idempotent: the same count again changes nothing; a lower count is refused.",
+    )
+    def put_steps(
+        self,
+        request: MeRequest,
+        runtime: RuntimeDep,
+        day: FromPath[date],
+        data: JSONBody[s.StepsIn],
+    ) -> s.StepsOut:
+        report = StepReport(day, data.steps, data.device_distance_m, _track(data.track))
+        recorded = activity.record_steps(runtime.store, runtime.ctx, request.user.user_id, report)
+        return convert.steps_out(recorded)
+
+    @post("/trips", sync_to_thread=True, summary="Record a low-carbon trip")
+    def post_trip(
+        self,
+        request: MeRequest,
+        runtime: RuntimeDep,
+        data: JSONBody[s.TripIn],
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                required=False,
+                max_length=200,
+                description="Send the same key again to retry without recording twice.",
+            ),
+        ] = None,
+    ) -> Response[s.TripOut]:
+        report = TripReport(
+            data.date, data.mode, data.replaced, data.distance_km, _track(data.track)
+        )
+        trip, created = activity.record_trip(
+            runtime.store, runtime.ctx, request.user.user_id, report, idempotency_key
+        )
+        status = HTTP_201_CREATED if created else HTTP_200_OK
+        return Response(convert.trip_out(trip), status_code=status)
+
+    @get("/footprint", sync_to_thread=True, summary="Your savings for a period")
+    def get_footprint(
+        self,
+        request: MeRequest,
+        runtime: RuntimeDep,
+        period: Annotated[
+            str, QueryParameter(description=f"one of: {', '.join(PERIODS)}")
+        ] = "week",
+    ) -> s.FootprintOut:
+        result = footprint.footprint(runtime.store, runtime.ctx, request.user.user_id, period)
+        return convert.footprint_out(result, runtime.sources)
+
+
+def _track(track: s.TrackIn | None) -> Track | None:
+    if track is None:
+        return None
+    return Track(track.distance_m, track.moving_seconds, track.max_speed_kmh)

@@ -1,0 +1,51 @@
+"""Bearer tokens (JWT, HS256) whose subject is the user id; Litestar's JWT auth checks them."""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.security.jwt import JWTAuth, Token
+
+from greenapp.services.people import profile_of
+from greenapp.settings import Settings
+
+USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+TOKEN_LIFETIME = timedelta(days=30)
+PUBLIC_PATHS = ["^/healthz$", "^/schema", "^/api/v1/factors", "^/problems/"]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: str
+
+
+async def _person(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Person:
+    user_id = token.sub
+    if not USER_ID.match(user_id):
+        raise NotAuthorizedException(
+            "the token's subject must be a user id of 1-64 letters, digits or _ . @ -"
+        )
+    runtime = connection.app.state.runtime
+    # The first authenticated request creates the person with a default profile.
+    await anyio.to_thread.run_sync(profile_of, runtime.store, runtime.ctx, user_id)
+    return Person(user_id)
+
+
+def jwt_auth(settings: Settings) -> JWTAuth[Person, Token]:
+    return JWTAuth[Person, Token](
+        token_secret=settings.token_secret(),
+        retrieve_user_handler=_person,
+        exclude=PUBLIC_PATHS,
+        default_token_expiration=TOKEN_LIFETIME,
+    )
+
+
+def make_token(settings: Settings, user_id: str) -> str:
+    """A signed token for ``user_id``, as the app's login service would issue."""
+    if not USER_ID.match(user_id):
+        raise ValueError("a user id is 1-64 letters, digits or _ . @ -")
+    return jwt_auth(settings).create_token(identifier=user_id)

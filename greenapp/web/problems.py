@@ -1,0 +1,99 @@
+"""RFC 9457 problem details for every error, through Litestar's problem-details plugin.
+
+Domain errors carry a stable ``code``; here each code gets its HTTP status, and ``type`` is a
+documented URL, /problems/<code> (docs/problems.md). Litestar's own HTTP errors (a malformed
+body, a missing token, an unknown route) are converted too, so a client only ever parses one
+error shape.
+"""
+
+from typing import Any
+
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from greenapp.domain.errors import (
+    Conflict,
+    DomainError,
+    FactorNotFound,
+    NotFound,
+    RuleBroken,
+)
+
+STATUS_FOR: dict[type[DomainError], int] = {
+    RuleBroken: 422,
+    Conflict: 409,
+    NotFound: 404,
+    FactorNotFound: 422,
+}
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Rule broken",
+    500: "Internal error",
+}
+
+
+def problem_type(code: str) -> str:
+    return f"/problems/{code}"
+
+
+def _from_domain(error: DomainError) -> ProblemDetailsException:
+    status = next((s for kind, s in STATUS_FOR.items() if isinstance(error, kind)), 400)
+    return ProblemDetailsException(
+        detail=error.detail,
+        status_code=status,
+        type_=problem_type(error.code),
+        title=TITLES.get(status),
+    )
+
+
+def _from_http(error: HTTPException) -> ProblemDetailsException:
+    if isinstance(error, ValidationException):
+        return ProblemDetailsException(
+            detail=_validation_detail(error),
+            status_code=400,
+            type_=problem_type("invalid-request"),
+            title=TITLES[400],
+        )
+    status = error.status_code
+    code = {401: "not-authenticated", 404: "not-found", 405: "method-not-allowed"}.get(
+        status, "http-error"
+    )
+    return ProblemDetailsException(
+        detail=error.detail,
+        status_code=status,
+        type_=problem_type(code),
+        title=TITLES.get(status, "Error"),
+        headers=error.headers,
+    )
+
+
+def _validation_detail(error: ValidationException) -> str:
+    """The message that names what is wrong and where, rather than 'Validation failed'."""
+    extra: Any = error.extra
+    if isinstance(extra, list) and extra and isinstance(extra[0], dict):
+        messages = []
+        for item in extra:
+            key = item.get("key")
+            message = item.get("message", "")
+            messages.append(f"{key}: {message}" if key else str(message))
+        return "; ".join(messages)
+    return str(error.detail)
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                DomainError: _from_domain,
+                HTTPException: _from_http,
+            }
+        )
+    )

@@ -1,0 +1,21 @@
+"""What the web layer holds while it runs: the store, the use-case context and the sources."""
+
+from dataclasses import dataclass
+
+from litestar.di import NamedDependency
+
+from greenapp.domain.factors import Factor, Source
+from greenapp.services.context import Context
+from greenapp.store.ports import ActivityStore
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    store: ActivityStore
+    ctx: Context
+    factors: tuple[Factor, ...]
+    sources: dict[str, Source]
+
+
+# How handlers ask for the runtime (Litestar injects it by this parameter name).
+RuntimeDep = NamedDependency[Runtime]

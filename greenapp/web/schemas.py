@@ -1,0 +1,190 @@
+"""Wire types: every request body and response of the JSON API.
+
+Structs are frozen, refuse unknown fields, and give new fields defaults so older apps keep
+working. Field names follow the API contract in the design brief.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from msgspec import Meta, Struct
+
+NonNegative = Annotated[float, Meta(ge=0)]
+Region = Annotated[str, Meta(examples=["CN", "GB", "US", "EU", "WORLD"])]
+
+
+class CarIn(Struct, frozen=True, forbid_unknown_fields=True):
+    fuel: Annotated[str, Meta(examples=["petrol"])] = "unknown"
+    size: Annotated[str, Meta(examples=["medium"])] = "average"
+
+
+class ProfileIn(Struct, frozen=True, forbid_unknown_fields=True):
+    region: Region
+    height_cm: Annotated[float, Meta(gt=0, examples=[170])] | None = None
+    sex: Annotated[str, Meta(examples=["female"])] | None = None
+    car: CarIn | None = None
+    locale: str = "en"
+    easy_mode: bool = False
+    leaderboard: bool = False
+
+
+class CarOut(Struct, frozen=True):
+    fuel: str
+    size: str
+
+
+class ProfileOut(Struct, frozen=True):
+    user_id: str
+    region: str
+    height_cm: float | None
+    sex: str | None
+    car: CarOut
+    locale: str
+    easy_mode: bool
+    leaderboard: bool
+
+
+class TrackIn(Struct, frozen=True, forbid_unknown_fields=True):
+    """A summary of the day's GPS track, computed on the phone."""
+
+    distance_m: NonNegative
+    moving_seconds: NonNegative
+    max_speed_kmh: NonNegative
+
+
+class StepsIn(Struct, frozen=True, forbid_unknown_fields=True):
+    steps: Annotated[int, Meta(ge=0, examples=[8000])]
+    device_distance_m: NonNegative | None = None
+    track: TrackIn | None = None
+
+
+class StepsOut(Struct, frozen=True):
+    date: date
+    steps: int
+    distance_km: float
+    distance_low_km: float
+    distance_high_km: float
+    kg_co2e_avoided: float
+    kg_low: float
+    kg_high: float
+    status: str
+    reasons: list[str]
+    rule: str
+    step_rule: str
+    factor_ids: list[str]
+    fallbacks: list[str]
+    factor_set_version: str
+
+
+class TripIn(Struct, frozen=True, forbid_unknown_fields=True):
+    date: date
+    mode: Annotated[str, Meta(examples=["bus"])]
+    replaced: Annotated[str, Meta(examples=["car"])]
+    distance_km: Annotated[float, Meta(gt=0)] | None = None
+    track: TrackIn | None = None
+
+
+class TripOut(Struct, frozen=True):
+    trip_id: str
+    date: date
+    mode: str
+    replaced: str
+    distance_km: float
+    kg_co2e_avoided: float
+    kg_low: float
+    kg_high: float
+    rule: str
+    factor_ids: list[str]
+    fallbacks: list[str]
+    factor_set_version: str
+
+
+class TotalsOut(Struct, frozen=True):
+    days: int
+    steps: int
+    km: float
+    kg_co2e_avoided: float
+    kg_low: float
+    kg_high: float
+
+
+class DayOut(Struct, frozen=True):
+    date: date
+    steps: int
+    walked_km: float
+    trip_km: float
+    kg_co2e_avoided: float
+    kg_low: float
+    kg_high: float
+    status: str | None
+
+
+class SourceOut(Struct, frozen=True):
+    source_id: str
+    publisher: str
+    title: str
+    edition: str
+    url: str
+    licence: str
+
+
+class EquivalentOut(Struct, frozen=True):
+    kind: str
+    value: float
+    unit: str
+    explanation: str
+    factor_ids: list[str]
+    sources: list[SourceOut]
+
+
+class StandingOut(Struct, frozen=True):
+    region: str
+    people: int
+    percentile: float
+
+
+class FootprintOut(Struct, frozen=True):
+    period: str
+    first_day: date
+    last_day: date
+    region: str
+    totals: TotalsOut
+    series: list[DayOut]
+    equivalents: list[EquivalentOut]
+    streak_days: int
+    standing: StandingOut | None
+    factor_set_version: str
+
+
+class FactorOut(Struct, frozen=True):
+    factor_id: str
+    quantity: str
+    region: str
+    mode: str | None
+    vehicle_class: str | None
+    fuel: str | None
+    population: str | None
+    year: int
+    edition: str
+    value: float
+    unit: str
+    low: float
+    high: float
+    basis: str | None
+    scope: str | None
+    published_value: str
+    published_unit: str
+    source_id: str
+    evidence: str
+    use: str
+
+
+class FactorsOut(Struct, frozen=True):
+    factor_set_version: str
+    factors: list[FactorOut]
+    sources: list[SourceOut]
+
+
+class HealthOut(Struct, frozen=True):
+    status: str
+    factor_set_version: str
