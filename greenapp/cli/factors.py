@@ -19,7 +19,7 @@ _SHOW_COLUMNS = (
     "value",
     "low–high",
     "unit",
-    "basis",
+    "basis, scope",
     "ev.",
     "source",
     "id",

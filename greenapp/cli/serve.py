@@ -44,11 +44,7 @@ def run_token(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=True, highlight=False)
     if args.demo:
-        settings = replace(
-            settings,
-            data_dir=settings.data_dir / "demo",
-            db=settings.data_dir / "demo" / "greenapp.duckdb",
-        )
+        settings = replace(settings, db=settings.data_dir / "demo.duckdb")
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     ensure_factor_db(settings, console)
     if args.demo:
@@ -101,12 +97,10 @@ def _print_demo_help(settings: Settings, console: Console) -> None:
     console.print(f"  export TOKEN={token}")
     console.print("try:")
     console.print(
-        f'  curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/me/footprint?period=week'
+        f"  curl -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/me/footprint?period=week'"
     )
-    console.print(f"  curl {base}/api/v1/factors?region=GB&mode=car")
-    console.print(
-        "a token for anyone else: greenapp token USER (with the same GREENAPP_DATA_DIR)\n"
-    )
+    console.print(f"  curl '{base}/api/v1/factors?region=GB&mode=car'")
+    console.print("a token for anyone else: .venv/bin/greenapp token USER\n")
 
 
 def _environment(settings: Settings) -> dict[str, str]:
