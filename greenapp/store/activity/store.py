@@ -45,6 +45,7 @@ class DuckDBActivityStore:
         self._writer = threading.Thread(target=self._write_loop, name="activity-writer")
         self._writer.start()
         self._closed = False
+        self.commits = 0  # transactions committed by the writer, for benchmarks and tests
 
     def read(self, work: Callable[[ActivityTx], T]) -> T:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
@@ -101,6 +102,7 @@ class DuckDBActivityStore:
             for job in batch:
                 results.append(job.work(tx))
             cursor.commit()
+            self.commits += 1
         except Exception as error:
             cursor.rollback()
             if len(batch) == 1:

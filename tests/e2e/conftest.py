@@ -1,0 +1,104 @@
+"""A real ``greenapp serve`` process on 127.0.0.1, for behaviour that is about HTTP and crashes."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from greenapp.settings import Settings
+from greenapp.store.factors.build import BuildResult
+from greenapp.web.auth import make_token
+
+SECRET = "an-end-to-end-secret-that-is-long-enough"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    data_dir: Path
+    factors_db: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "GREENAPP_DATA_DIR": str(self.data_dir),
+            "GREENAPP_FACTORS_DB": str(self.factors_db),
+            "GREENAPP_JWT_SECRET": SECRET,
+        }
+
+    def start(self) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "greenapp.cli.main", "serve", "--port", str(self.port)]
+        with (self.data_dir / "server.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env(), stdout=log, stderr=log, start_new_session=True
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        output = (self.data_dir / "server.log").read_text()
+        raise RuntimeError(f"greenapp serve did not answer /healthz within 30 s:\n{output}")
+
+    def kill(self) -> None:
+        """End the server abruptly, as a power cut would (SIGKILL to its process group)."""
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.process = None
+
+    def token(self, user: str) -> str:
+        """A token signed with the server's key, made here rather than by a subprocess."""
+        settings = Settings(data_dir=self.data_dir, jwt_secret=SECRET)
+        return make_token(settings, user)
+
+    def token_from_command_line(self, user: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "greenapp.cli.main", "token", user],
+            env=self.env(), capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, built_factors: BuildResult
+) -> Iterator[Server]:
+    """One server per test module; tests use their own user ids so they do not meet."""
+    running = Server(tmp_path_factory.mktemp("server"), built_factors.path)
+    running.start()
+    yield running
+    running.stop()

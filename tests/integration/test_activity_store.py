@@ -1,0 +1,92 @@
+"""The DuckDB activity store on a real file: migrations, the writer, and concurrent use."""
+
+import threading
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from greenapp.domain.people import Profile
+from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.store.ports import ActivityTx
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "a.duckdb"
+    DuckDBActivityStore(path).close()
+    DuckDBActivityStore(path).close()
+    with duckdb.connect(str(path), read_only=True) as db:
+        assert db.execute("SELECT version, name FROM schema_migrations").fetchall() == [
+            (1, "people, step days and trips")
+        ]
+
+
+def _save(tx: ActivityTx, user_id: str, profile: Profile) -> None:
+    tx.save_person(user_id, profile, NOW)
+
+
+def test_concurrent_writes_all_land_and_share_commits(tmp_path: Path) -> None:
+    store = DuckDBActivityStore(tmp_path / "a.duckdb")
+    start = threading.Barrier(16)
+
+    def person(n: int) -> None:
+        start.wait()
+        for k in range(25):
+            region = ["CN", "GB", "US", "EU"][k % 4]
+            store.write(partial(_save, user_id=f"u{n}-{k}", profile=Profile(region)))
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    people = store.read(lambda tx: [tx.person(f"u{n}-{k}") for n in range(16) for k in range(25)])
+    assert all(p is not None for p in people)
+    assert store.commits <= 16 * 25
+    store.close()
+
+
+def test_a_failing_unit_of_work_does_not_sink_the_others(tmp_path: Path) -> None:
+    store = DuckDBActivityStore(tmp_path / "a.duckdb")
+    results: dict[str, object] = {}
+    gate = threading.Barrier(3)
+
+    def good(name: str) -> None:
+        gate.wait()
+        store.write(lambda tx: tx.save_person(name, Profile("GB"), NOW))
+        results[name] = "stored"
+
+    def bad(tx: ActivityTx) -> None:
+        tx.save_person("half-done", Profile("GB"), NOW)
+        raise ValueError("refused after writing")
+
+    def failing() -> None:
+        gate.wait()
+        with pytest.raises(ValueError, match="refused after writing"):
+            store.write(bad)
+        results["bad"] = "raised"
+
+    threads = [
+        threading.Thread(target=good, args=("a",)),
+        threading.Thread(target=good, args=("b",)),
+        threading.Thread(target=failing),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {"a": "stored", "b": "stored", "bad": "raised"}
+    assert store.read(lambda tx: tx.person("half-done")) is None
+    assert store.read(lambda tx: tx.person("a")) == Profile("GB")
+    store.close()
+
+
+def test_a_closed_store_refuses_writes(tmp_path: Path) -> None:
+    store = DuckDBActivityStore(tmp_path / "a.duckdb")
+    store.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        store.write(lambda tx: tx.person("x"))
