@@ -66,6 +66,17 @@ class Settings:
             daily_step_cap=_number(env, "GREENAPP_DAILY_STEP_CAP", int, d.daily_step_cap),
         )
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.walk_car_share_low <= self.walk_car_share <= self.walk_car_share_high <= 1:
+            raise SettingsError(
+                "GREENAPP_WALK_CAR_SHARE_LOW <= GREENAPP_WALK_CAR_SHARE <= "
+                "GREENAPP_WALK_CAR_SHARE_HIGH must hold, all between 0 and 1"
+            )
+        for name, value in (("PORT", self.port), ("STEP_WINDOW_DAYS", self.step_window_days),
+                            ("DAILY_STEP_CAP", self.daily_step_cap)):  # fmt: skip
+            if value <= 0:
+                raise SettingsError(f"GREENAPP_{name} must be positive, not {value}")
+
     def token_secret(self) -> str:
         """GREENAPP_JWT_SECRET, else a random secret kept in the data directory."""
         if self.jwt_secret:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from greenapp import __version__
 from greenapp.cli import factors, serve
-from greenapp.settings import Settings
+from greenapp.settings import Settings, SettingsError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"greenapp: {error}", file=sys.stderr)
+        return 2
     code: int = args.run(args, settings)
     return code
 

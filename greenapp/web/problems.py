@@ -6,6 +6,7 @@ body, a missing token, an unknown route) are converted too, so a client only eve
 error shape.
 """
 
+import logging
 from typing import Any
 
 from litestar.exceptions import HTTPException, ValidationException
@@ -22,6 +23,8 @@ from greenapp.domain.errors import (
     NotFound,
     RuleBroken,
 )
+
+log = logging.getLogger("greenapp.web")
 
 STATUS_FOR: dict[type[DomainError], int] = {
     RuleBroken: 422,
@@ -75,6 +78,17 @@ def _from_http(error: HTTPException) -> ProblemDetailsException:
     )
 
 
+def _from_unexpected(error: Exception) -> ProblemDetailsException:
+    """A bug, not the client's fault: logged in full, answered without internals."""
+    log.error("unhandled error", exc_info=error)
+    return ProblemDetailsException(
+        detail="greenapp failed to answer; the error has been logged",
+        status_code=500,
+        type_=problem_type("internal-error"),
+        title=TITLES[500],
+    )
+
+
 def _validation_detail(error: ValidationException) -> str:
     """The message that names what is wrong and where, rather than 'Validation failed'."""
     extra: Any = error.extra
@@ -94,6 +108,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             exception_to_problem_detail_map={
                 DomainError: _from_domain,
                 HTTPException: _from_http,
+                Exception: _from_unexpected,
             }
         )
     )

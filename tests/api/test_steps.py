@@ -1,12 +1,15 @@
 """PUT /api/v1/me/steps/{date}: distance, carbon avoided, and every refusal."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
 import pytest
+from litestar.testing import TestClient
 
 from greenapp.settings import Settings
-from tests.api.conftest import TODAY, AsUser, Client, problem
+from greenapp.web.app import create_app
+from tests.api.conftest import NOW, TODAY, AsUser, Client, problem
 
 GB_DRIVER = {
     "region": "GB",
@@ -183,3 +186,16 @@ def test_without_a_token_the_answer_is_401_problem_json(client: Client) -> None:
 def test_a_forged_token_is_refused(client: Client) -> None:
     forged = {"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}
     problem(client.get("/api/v1/me/profile", headers=forged), 401)
+
+
+def test_the_share_of_walking_that_replaced_driving_is_a_setting(
+    settings: Settings, as_user: AsUser
+) -> None:
+    doubled = replace(settings, walk_car_share=0.10, walk_car_share_high=0.3)
+    with TestClient(create_app(doubled, clock=lambda: NOW)) as other:
+        other.put("/api/v1/me/profile", json=GB_DRIVER, headers=as_user("ada"))
+        body = other.put(
+            f"/api/v1/me/steps/{TODAY}", json={"steps": 10000}, headers=as_user("ada")
+        ).json()
+    km = 10000 * 1.70 * 0.415 / 1000
+    assert body["kg_co2e_avoided"] == pytest.approx(km * 0.10 * 0.17474, rel=1e-9)

@@ -192,3 +192,13 @@ def test_the_openapi_schema_documents_the_api(client: Client) -> None:
 
 def test_health_names_the_factor_set(client: Client) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_unexpected_fault_is_a_problem_without_internals(
+    client: Client, as_user: AsUser
+) -> None:
+    headers = as_user("zz")
+    client.app.state.runtime.store.close()  # the store going away is a fault, not bad input
+    body = problem(client.put(f"/api/v1/me/steps/{TODAY}", json={"steps": 5}, headers=headers), 500)
+    assert "closed" not in str(body)
+    assert body["type"] == "/problems/internal-error"
