@@ -45,9 +45,13 @@ class StepReport:
 def refuse_if_impossible(
     report: StepReport, today: date, recorded_steps: int | None, rules: StepRules
 ) -> None:
-    """Raise RuleBroken or Conflict for a report that must not be stored."""
+    """Raise RuleBroken or Conflict for a report that must not be stored.
+
+    ``today`` is the latest date anywhere on Earth, so a person east of UTC is never refused
+    their own today.
+    """
     if report.day > today:
-        raise RuleBroken(f"{report.day} is in the future (today is {today})")
+        raise RuleBroken(f"{report.day} is in the future (the latest date anywhere is {today})")
     oldest = today - timedelta(days=rules.window_days)
     if report.day < oldest:
         raise RuleBroken(

@@ -25,7 +25,9 @@ def record_steps(store: ActivityStore, ctx: Context, user_id: str, report: StepR
         recorded = tx.step_day(user_id, report.day)
         if recorded is not None and _same_report(recorded, report):
             return recorded
-        refuse_if_impossible(report, ctx.today(), recorded.steps if recorded else None, ctx.rules)
+        refuse_if_impossible(
+            report, ctx.latest_day(), recorded.steps if recorded else None, ctx.rules
+        )
         profile = tx.person(user_id) or Profile()
         day = evaluate_day(report, profile, ctx.factors, ctx.rules, ctx.car_share)
         tx.save_step_day(user_id, day, ctx.now())
@@ -41,7 +43,7 @@ def record_trip(
 
     Returns the trip and whether it was created by this call.
     """
-    refuse_if_impossible(StepReport(report.day, 0), ctx.today(), None, ctx.rules)
+    refuse_if_impossible(StepReport(report.day, 0), ctx.latest_day(), None, ctx.rules)
     trip_distance(report, ctx.rules)  # refuse a bad trip before it reaches the writer
     fingerprint = _fingerprint(report)
     key = key or uuid.uuid4().hex

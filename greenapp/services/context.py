@@ -2,11 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from greenapp.domain.lookup import FactorTable
 from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepRules
+
+EARLIEST_TIME_ZONE = timedelta(hours=14)
 
 
 def utc_now() -> datetime:
@@ -25,3 +27,7 @@ class Context:
 
     def today(self) -> date:
         return self.clock().date()
+
+    def latest_day(self) -> date:
+        """The latest calendar date anywhere on Earth now (UTC+14), so no one's today is future."""
+        return (self.clock() + EARLIEST_TIME_ZONE).date()

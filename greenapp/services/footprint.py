@@ -29,11 +29,10 @@ class Footprint:
 
 
 def footprint(store: ActivityStore, ctx: Context, user_id: str, period: str) -> Footprint:
-    today = ctx.today()
-    first, last = period_bounds(period, today)
-
     def work(tx: ActivityTx) -> Footprint:
         profile = tx.person(user_id) or Profile()
+        today = profile.today(ctx.now())
+        first, last = period_bounds(period, today)
         series = tx.day_totals(user_id, first, last)
         summed = totals(series)
         car = baseline_car(ctx.factors, profile, today)

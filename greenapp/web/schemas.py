@@ -26,6 +26,7 @@ class ProfileIn(Struct, frozen=True, forbid_unknown_fields=True):
     locale: str = "en"
     easy_mode: bool = False
     leaderboard: bool = False
+    time_zone: Annotated[str, Meta(examples=["Asia/Shanghai"])] | None = None
 
 
 class CarOut(Struct, frozen=True):
@@ -42,6 +43,7 @@ class ProfileOut(Struct, frozen=True):
     locale: str
     easy_mode: bool
     leaderboard: bool
+    time_zone: str
 
 
 class TrackIn(Struct, frozen=True, forbid_unknown_fields=True):

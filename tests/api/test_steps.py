@@ -100,7 +100,7 @@ def test_a_lower_count_is_refused(client: Client, gb: dict[str, str], settings: 
 @pytest.mark.parametrize(
     ("day", "body", "status", "words"),
     [
-        (TODAY + timedelta(days=1), {"steps": 10}, 422, ["in the future"]),
+        (TODAY + timedelta(days=2), {"steps": 10}, 422, ["in the future"]),
         (TODAY - timedelta(days=31), {"steps": 10}, 422, ["30-day window"]),
         (TODAY, {"steps": 100_001}, 422, ["daily cap of 100000"]),
         (TODAY, {"steps": -1}, 400, ["steps"]),
@@ -199,3 +199,10 @@ def test_the_share_of_walking_that_replaced_driving_is_a_setting(
         ).json()
     km = 10000 * 1.70 * 0.415 / 1000
     assert body["kg_co2e_avoided"] == pytest.approx(km * 0.10 * 0.17474, rel=1e-9)
+
+
+def test_a_day_that_has_begun_east_of_utc_is_not_future(client: Client, gb: dict[str, str]) -> None:
+    # At 18:00 UTC it is already 08:00 tomorrow at UTC+14.
+    tomorrow = TODAY + timedelta(days=1)
+    response = client.put(f"/api/v1/me/steps/{tomorrow}", json={"steps": 300}, headers=gb)
+    assert response.status_code == 200

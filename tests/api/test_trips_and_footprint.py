@@ -114,10 +114,21 @@ def test_the_footprint_adds_up_its_days(client: Client, as_user: AsUser) -> None
 
 def test_a_day_period_holds_only_today(client: Client, as_user: AsUser) -> None:
     headers = as_user("gi")
+    _profile(client, headers, region="GB")
     client.put(f"/api/v1/me/steps/{TODAY - timedelta(days=1)}", json={"steps": 10}, headers=headers)
     body = client.get("/api/v1/me/footprint?period=day", headers=headers).json()
     assert body["series"] == []
     assert body["first_day"] == body["last_day"] == str(TODAY)
+
+
+def test_the_footprint_day_is_the_person_s_own_day(client: Client, as_user: AsUser) -> None:
+    headers = as_user("li")
+    _profile(client, headers, region="CN")  # 18:00 UTC is 02:00 tomorrow in Shanghai
+    shanghai = client.get("/api/v1/me/footprint?period=day", headers=headers).json()
+    assert shanghai["first_day"] == str(TODAY + timedelta(days=1))
+    _profile(client, headers, region="CN", time_zone="America/Los_Angeles")
+    abroad = client.get("/api/v1/me/footprint?period=day", headers=headers).json()
+    assert abroad["first_day"] == str(TODAY)
 
 
 def test_an_unknown_period_is_refused(client: Client, as_user: AsUser) -> None:
@@ -150,6 +161,7 @@ def test_the_first_request_creates_the_person(client: Client, as_user: AsUser) -
         "locale": "en",
         "easy_mode": False,
         "leaderboard": False,
+        "time_zone": "UTC",
     }
 
 
@@ -161,6 +173,7 @@ def test_the_first_request_creates_the_person(client: Client, as_user: AsUser) -
         ({"region": "GB", "car": {"fuel": "coal"}}, 422, "car.fuel 'coal'"),
         ({"region": "GB", "shoe_size": 42}, 400, "shoe_size"),
         ({}, 400, "region"),
+        ({"region": "CN", "time_zone": "Mars/Olympus"}, 422, "time_zone 'Mars/Olympus'"),
     ],
 )
 def test_a_bad_profile_is_refused_and_changes_nothing(

@@ -9,6 +9,8 @@ import duckdb
 import pytest
 
 from greenapp.domain.people import Profile
+from greenapp.store.activity import sql
+from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.ports import ActivityTx
 
@@ -20,9 +22,8 @@ def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:
     DuckDBActivityStore(path).close()
     DuckDBActivityStore(path).close()
     with duckdb.connect(str(path), read_only=True) as db:
-        assert db.execute("SELECT version, name FROM schema_migrations").fetchall() == [
-            (1, "people, step days and trips")
-        ]
+        applied = db.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+    assert applied == [(1, "people, step days and trips"), (2, "a person's time zone")]
 
 
 def _save(tx: ActivityTx, user_id: str, profile: Profile) -> None:
@@ -90,3 +91,19 @@ def test_a_closed_store_refuses_writes(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(RuntimeError, match="closed"):
         store.write(lambda tx: tx.person("x"))
+
+
+def test_a_store_from_an_older_version_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as db:
+        db.execute(sql.CREATE_MIGRATIONS)
+        version, name, statements = MIGRATIONS[0]
+        db.execute(statements)
+        db.execute(sql.RECORD_MIGRATION, {"version": version, "name": name})
+        db.execute(
+            "INSERT INTO people VALUES ('old', 'GB', NULL, NULL, 'unknown', 'average', 'en',"
+            " false, false, now(), now())"
+        )
+    store = DuckDBActivityStore(path)
+    assert store.read(lambda tx: tx.person("old")) == Profile("GB")
+    store.close()

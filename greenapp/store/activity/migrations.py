@@ -68,4 +68,9 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         CREATE INDEX trips_by_day ON trips (user_id, day);
         """,
     ),
+    (
+        2,
+        "a person's time zone",
+        "ALTER TABLE people ADD COLUMN time_zone VARCHAR",
+    ),
 )

@@ -14,19 +14,19 @@ APPLIED_MIGRATIONS = "SELECT version FROM schema_migrations ORDER BY version"
 RECORD_MIGRATION = "INSERT INTO schema_migrations (version, name) VALUES ($version, $name)"
 
 PERSON = """
-SELECT region, height_cm, sex, car_fuel, car_size, locale, easy_mode, leaderboard
+SELECT region, height_cm, sex, car_fuel, car_size, locale, easy_mode, leaderboard, time_zone
 FROM people WHERE user_id = $user_id
 """
 SAVE_PERSON = """
 INSERT INTO people (user_id, region, height_cm, sex, car_fuel, car_size, locale, easy_mode,
-                    leaderboard, created_at, updated_at)
+                    leaderboard, time_zone, created_at, updated_at)
 VALUES ($user_id, $region, $height_cm, $sex, $car_fuel, $car_size, $locale, $easy_mode,
-        $leaderboard, $now, $now)
+        $leaderboard, $time_zone, $now, $now)
 ON CONFLICT (user_id) DO UPDATE SET
     region = excluded.region, height_cm = excluded.height_cm, sex = excluded.sex,
     car_fuel = excluded.car_fuel, car_size = excluded.car_size, locale = excluded.locale,
     easy_mode = excluded.easy_mode, leaderboard = excluded.leaderboard,
-    updated_at = excluded.updated_at
+    time_zone = excluded.time_zone, updated_at = excluded.updated_at
 """
 
 STEP_DAY_COLUMNS = """

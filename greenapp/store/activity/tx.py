@@ -27,8 +27,8 @@ class DuckDBTx:
         row = self._one(sql.PERSON, {"user_id": user_id})
         if row is None:
             return None
-        region, height, sex, fuel, size, locale, easy, leaderboard = row
-        return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard)
+        region, height, sex, fuel, size, locale, easy, leaderboard, zone = row
+        return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
 
     def save_person(self, user_id: str, profile: Profile, now: datetime) -> None:
         self._cursor.execute(
@@ -43,6 +43,7 @@ class DuckDBTx:
                 "locale": profile.locale,
                 "easy_mode": profile.easy_mode,
                 "leaderboard": profile.leaderboard,
+                "time_zone": profile.time_zone,
                 "now": now,
             },
         )

@@ -18,6 +18,7 @@ def profile_out(user_id: str, p: Profile) -> s.ProfileOut:
         locale=p.locale,
         easy_mode=p.easy_mode,
         leaderboard=p.leaderboard,
+        time_zone=p.zone().key,
     )
 
 

@@ -44,6 +44,7 @@ class MeController(Controller):
             locale=data.locale,
             easy_mode=data.easy_mode,
             leaderboard=data.leaderboard,
+            time_zone=data.time_zone,
         )
         user_id = request.user.user_id
         saved = people.update_profile(runtime.store, runtime.ctx, user_id, profile)
