@@ -1,5 +1,8 @@
 """The DuckDB activity store on a real file: migrations, the writer, and concurrent use."""
 
+import shutil
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from functools import partial
@@ -107,3 +110,17 @@ def test_a_store_from_an_older_version_is_migrated_in_place(tmp_path: Path) -> N
     store = DuckDBActivityStore(path)
     assert store.read(lambda tx: tx.person("old")) == Profile("GB")
     store.close()
+
+
+def test_the_store_file_opens_in_the_duckdb_cli(tmp_path: Path) -> None:
+    path = tmp_path / "a.duckdb"
+    store = DuckDBActivityStore(path)
+    store.write(partial(_save, user_id="cli", profile=Profile("CN")))
+    store.close()
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent)) or shutil.which("duckdb")
+    assert cli, "the duckdb CLI is installed with the test extras"
+    result = subprocess.run(
+        [cli, "-readonly", "-csv", str(path), "-c", "SELECT user_id, region FROM people"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert result.stdout.split() == ["user_id,region", "cli,CN"]

@@ -22,6 +22,7 @@ from greenapp.store.activity import sql
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.tx import DuckDBTx
 from greenapp.store.ports import ActivityTx
+from greenapp.store.storage import WRITE_CONFIG
 
 T = TypeVar("T")
 BATCH_LIMIT = 256
@@ -37,7 +38,7 @@ class DuckDBActivityStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = duckdb.connect(str(path))
+        self._db = duckdb.connect(str(path), config=dict(WRITE_CONFIG))
         migrate(self._db)
         self._local = threading.local()
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()

@@ -23,12 +23,10 @@ from greenapp.store.factors.source_tables import (
     SourceTables,
     read_source_tables,
 )
+from greenapp.store.storage import WRITE_CONFIG
 
 # Part of the version hash: a change to the build rules gives a new version for the same CSVs.
 FORMAT_VERSION: Final = "greenapp-factors/1"
-# Written in the storage format of DuckDB 1.4 (the long-term release), so researchers' duckdb CLI
-# 1.4, 1.5 and 2.x all open the file.
-STORAGE_VERSION: Final = "v1.4.0"
 
 
 class FactorBuildError(Exception):
@@ -65,10 +63,7 @@ def build_factor_db(source_dir: Path, out: Path, now: datetime | None = None) ->
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "storage_compatibility_version": STORAGE_VERSION
-        }
-        with duckdb.connect(str(partial), config=config) as connection:
+        with duckdb.connect(str(partial), config=dict(WRITE_CONFIG)) as connection:
             _write(connection, tables, version, built_at)
         partial.replace(out)
     finally:
