@@ -8,6 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from greenapp.settings import Settings
+from greenapp.store.storage import WRITE_CONFIG
 from greenapp.web.app import create_app
 from tests.api.conftest import NOW, TODAY, AsUser, Client, problem
 
@@ -21,7 +22,7 @@ GB_DRIVER = {
 
 def _stored_days(settings: Settings) -> list[tuple[object, ...]]:
     # The same process holds the file open; a second connection shares that instance.
-    with duckdb.connect(str(settings.db)) as db:
+    with duckdb.connect(str(settings.db), config=dict(WRITE_CONFIG)) as db:
         return db.execute("SELECT user_id, day, steps, revision FROM step_days").fetchall()
 
 
