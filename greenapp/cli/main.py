@@ -5,7 +5,7 @@ import sys
 from collections.abc import Sequence
 
 from greenapp import __version__
-from greenapp.cli import factors, serve
+from greenapp.cli import factors, partner, serve
 from greenapp.settings import Settings, SettingsError
 
 
@@ -16,6 +16,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"greenapp {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(commands)
+    partner.register(commands)
     factors.register(commands)
     return top
 

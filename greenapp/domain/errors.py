@@ -45,3 +45,9 @@ class NotFound(DomainError):
     """Something asked for by id that does not exist."""
 
     code = "not-found"
+
+
+class NotAuthenticated(DomainError):
+    """No credentials, or credentials that do not open anything."""
+
+    code = "not-authenticated"

@@ -6,12 +6,21 @@ from datetime import date, timedelta
 from greenapp.domain.activity import baseline_car
 from greenapp.domain.equivalents import Equivalent, equivalents
 from greenapp.domain.footprint import DayTotals, Standing, Totals, totals
+from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.periods import current_streak, period_bounds
 from greenapp.services.context import Context
-from greenapp.store.ports import ActivityStore, ActivityTx
+from greenapp.store.ports import ActivityStore, StoreTx
 
 STREAK_LOOKBACK_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class DonatedTotals:
+    donations: int
+    steps: int
+    kg: float
+    raised: list[Money]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +35,11 @@ class Footprint:
     streak_days: int
     standing: Standing | None
     factor_set_version: str
+    donated: DonatedTotals
 
 
 def footprint(store: ActivityStore, ctx: Context, user_id: str, period: str) -> Footprint:
-    def work(tx: ActivityTx) -> Footprint:
+    def work(tx: StoreTx) -> Footprint:
         profile = tx.person(user_id) or Profile()
         today = profile.today(ctx.now())
         first, last = period_bounds(period, today)
@@ -51,6 +61,7 @@ def footprint(store: ActivityStore, ctx: Context, user_id: str, period: str) -> 
             streak_days=current_streak(active, today),
             standing=standing,
             factor_set_version=ctx.factors.version,
+            donated=DonatedTotals(*tx.person_donations(user_id, first, last)),
         )
 
     return store.read(work)

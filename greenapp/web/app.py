@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from greenapp import __version__
 from greenapp.domain.lookup import FactorTable
@@ -21,7 +22,9 @@ from greenapp.store.factors.build import build_factor_db
 from greenapp.store.factors.reader import load_factor_set
 from greenapp.web import schemas as s
 from greenapp.web.api.factors import FactorsController
+from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController
+from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.problems import problem_details_plugin
 from greenapp.web.runtime import Runtime, RuntimeDep
@@ -75,7 +78,14 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
 
     auth = jwt_auth(settings)
     return Litestar(
-        route_handlers=[healthz, MeController, FactorsController],
+        route_handlers=[
+            healthz,
+            MeController,
+            DonationsController,
+            ProjectsController,
+            PartnerController,
+            FactorsController,
+        ],
         dependencies={"runtime": Provide(_runtime_from, sync_to_thread=False)},
         lifespan=[lifespan],
         on_app_init=[auth.on_app_init],
@@ -85,6 +95,16 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             version=__version__,
             description="Steps and low-carbon trips to kg CO2e avoided, with cited factors.",
             path="/schema",
+            components=Components(
+                security_schemes={
+                    "PartnerApiKey": SecurityScheme(
+                        type="apiKey",
+                        name="X-API-Key",
+                        security_scheme_in="header",
+                        description="A partner API key from `greenapp partner create NAME`.",
+                    )
+                }
+            ),
             render_plugins=[SwaggerRenderPlugin()],
         ),
     )

@@ -15,7 +15,17 @@ from greenapp.settings import Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 TOKEN_LIFETIME = timedelta(days=30)
-PUBLIC_PATHS = ["^/healthz$", "^/schema", "^/api/v1/factors", "^/problems/"]
+# Paths the person's bearer token does not guard: public reads, and the partner API, which
+# has its own API keys.
+PUBLIC_PATHS = [
+    "^/healthz$",
+    "^/schema",
+    "^/api/v1/factors",
+    "^/api/v1/projects",
+    "^/api/v1/partner/",
+    "^/problems/",
+    "^/donations/",
+]
 
 
 @dataclass(frozen=True, slots=True)

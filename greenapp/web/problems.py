@@ -20,6 +20,7 @@ from greenapp.domain.errors import (
     Conflict,
     DomainError,
     FactorNotFound,
+    NotAuthenticated,
     NotFound,
     RuleBroken,
 )
@@ -31,6 +32,7 @@ STATUS_FOR: dict[type[DomainError], int] = {
     Conflict: 409,
     NotFound: 404,
     FactorNotFound: 422,
+    NotAuthenticated: 401,
 }
 TITLES = {
     400: "Bad request",

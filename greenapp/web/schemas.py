@@ -4,10 +4,10 @@ Structs are frozen, refuse unknown fields, and give new fields defaults so older
 working. Field names follow the API contract in the design brief.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, field
 
 NonNegative = Annotated[float, Meta(ge=0)]
 Region = Annotated[str, Meta(examples=["CN", "GB", "US", "EU", "WORLD"])]
@@ -146,6 +146,7 @@ class StandingOut(Struct, frozen=True):
 
 
 class FootprintOut(Struct, frozen=True):
+    donations: "DonationsSummaryOut"
     period: str
     first_day: date
     last_day: date
@@ -190,3 +191,137 @@ class FactorsOut(Struct, frozen=True):
 class HealthOut(Struct, frozen=True):
     status: str
     factor_set_version: str
+
+
+# Giving: donations, projects and the partner API.
+
+
+class MoneyOut(Struct, frozen=True):
+    currency: str
+    amount_minor: int
+
+
+class DonationsSummaryOut(Struct, frozen=True):
+    donations: int
+    steps: int
+    kg_co2e: float
+    raised: list[MoneyOut]
+
+
+class DonationIn(Struct, frozen=True, forbid_unknown_fields=True):
+    project_id: Annotated[str, Meta(examples=["pj_0123456789ab"])]
+    date: date
+
+
+class CreditOut(Struct, frozen=True):
+    sponsor_id: str
+    sponsor: str
+    currency: str
+    amount_minor: int
+
+
+class DonationOut(Struct, frozen=True):
+    donation_id: str
+    project_id: str
+    date: date
+    steps: int
+    km: float
+    kg_co2e: float
+    kg_low: float
+    kg_high: float
+    money: list[MoneyOut]
+    credits: list[CreditOut]
+    factor_set_version: str
+    created_at: datetime
+    thank_you: str
+    certificate_url: str
+
+
+class TextsIn(Struct, frozen=True, forbid_unknown_fields=True):
+    en: str = ""
+    zh_cn: str = field(default="", name="zh-CN")
+
+
+class TextsOut(Struct, frozen=True):
+    en: str
+    zh_cn: str = field(name="zh-CN")
+
+
+class GoalOut(Struct, frozen=True):
+    kind: str
+    amount: int
+    currency: str | None
+
+
+class ProgressOut(Struct, frozen=True):
+    donors: int
+    donations: int
+    steps: int
+    kg_co2e: float
+    raised: list[MoneyOut]
+    goal_reached_share: float
+
+
+class SponsorOut(Struct, frozen=True):
+    sponsor_id: str
+    name: str
+    currency: str
+    rate_minor_per_10k_steps: int
+    budget_left_minor: int
+
+
+class ProjectOut(Struct, frozen=True):
+    project_id: str
+    title: TextsOut
+    story: TextsOut
+    goal: GoalOut
+    starts_on: date
+    ends_on: date
+    min_steps: int
+    status: str
+    progress: ProgressOut
+    sponsors: list[SponsorOut]
+
+
+class ProjectIn(Struct, frozen=True, forbid_unknown_fields=True):
+    title: TextsIn
+    story: TextsIn
+    goal_kind: Annotated[str, Meta(examples=["money"])]
+    goal_amount: Annotated[int, Meta(gt=0, examples=[5_000_000])]
+    starts_on: date
+    ends_on: date
+    goal_currency: Annotated[str, Meta(examples=["CNY"])] | None = None
+    min_steps: Annotated[int, Meta(ge=0)] = 0
+
+
+class SponsorIn(Struct, frozen=True, forbid_unknown_fields=True):
+    name: str
+    currency: Annotated[str, Meta(examples=["CNY"])]
+    rate_minor_per_10k_steps: Annotated[int, Meta(gt=0, examples=[100])]
+
+
+class FundingIn(Struct, frozen=True, forbid_unknown_fields=True):
+    currency: str
+    amount_minor: Annotated[int, Meta(gt=0, examples=[1_000_000])]
+
+
+class ApiKeyOut(Struct, frozen=True):
+    partner_id: str
+    api_key: str  # shown once; greenapp keeps only a digest
+
+
+class ReportRowOut(Struct, frozen=True):
+    key: str
+    donations: int
+    donors: int
+    steps: int
+    kg_co2e: float
+    money: list[MoneyOut]
+
+
+class ReportOut(Struct, frozen=True):
+    partner_id: str
+    group: str
+    first_day: date
+    last_day: date
+    rows: list[ReportRowOut]

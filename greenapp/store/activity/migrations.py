@@ -73,4 +73,78 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         "a person's time zone",
         "ALTER TABLE people ADD COLUMN time_zone VARCHAR",
     ),
+    (
+        3,
+        "partners, projects, sponsors, the money ledger and donations",
+        """
+        CREATE TABLE partners (
+            partner_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE api_keys (
+            key_id VARCHAR PRIMARY KEY,
+            partner_id VARCHAR NOT NULL,
+            key_sha256 VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            revoked_at TIMESTAMPTZ
+        );
+        CREATE TABLE projects (
+            project_id VARCHAR PRIMARY KEY,
+            partner_id VARCHAR NOT NULL,
+            title_en VARCHAR NOT NULL,
+            title_zh VARCHAR NOT NULL,
+            story_en VARCHAR NOT NULL,
+            story_zh VARCHAR NOT NULL,
+            goal_kind VARCHAR NOT NULL,
+            goal_amount BIGINT NOT NULL,
+            goal_currency VARCHAR,
+            starts_on DATE NOT NULL,
+            ends_on DATE NOT NULL,
+            min_steps INTEGER NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE sponsors (
+            sponsor_id VARCHAR PRIMARY KEY,
+            project_id VARCHAR NOT NULL,
+            partner_id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            currency VARCHAR NOT NULL,
+            rate_minor_per_10k_steps BIGINT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        -- Append-only: money is only ever added (funding) or credited to a donation (credit).
+        CREATE TABLE money_ledger (
+            entry_id VARCHAR PRIMARY KEY,
+            sponsor_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('funding', 'credit')),
+            amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+            currency VARCHAR NOT NULL,
+            donation_id VARCHAR,
+            idempotency_key VARCHAR,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE UNIQUE INDEX fundings_by_key ON money_ledger (sponsor_id, kind, idempotency_key);
+        CREATE TABLE donations (
+            donation_id VARCHAR PRIMARY KEY,
+            user_id VARCHAR NOT NULL,
+            project_id VARCHAR NOT NULL,
+            day DATE NOT NULL,
+            steps INTEGER NOT NULL,
+            km DOUBLE NOT NULL,
+            kg_co2e DOUBLE NOT NULL,
+            kg_low DOUBLE NOT NULL,
+            kg_high DOUBLE NOT NULL,
+            factor_set_version VARCHAR NOT NULL,
+            locale VARCHAR NOT NULL,
+            idempotency_key VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (user_id, day),
+            UNIQUE (user_id, idempotency_key)
+        );
+        CREATE INDEX donations_by_project ON donations (project_id);
+        """,
+    ),
 )

@@ -118,3 +118,128 @@ WITH opted_in AS (
 )
 SELECT people, percentile FROM ranked WHERE user_id = $user_id
 """
+
+# Partners, projects, sponsors, money and donations.
+
+ADD_PARTNER = "INSERT INTO partners VALUES ($partner_id, $name, $now)"
+PARTNER = "SELECT partner_id, name FROM partners WHERE partner_id = $partner_id"
+ADD_API_KEY = "INSERT INTO api_keys VALUES ($key_id, $partner_id, $key_sha256, $now, NULL)"
+API_KEY = "SELECT partner_id, key_sha256, revoked_at FROM api_keys WHERE key_id = $key_id"
+REVOKE_API_KEY = """
+UPDATE api_keys SET revoked_at = $now
+WHERE key_id = $key_id AND partner_id = $partner_id AND revoked_at IS NULL
+RETURNING key_id
+"""
+
+PROJECT_COLUMNS = """
+project_id, partner_id, title_en, title_zh, story_en, story_zh, goal_kind, goal_amount,
+goal_currency, starts_on, ends_on, min_steps
+"""
+PROJECT = f"SELECT {PROJECT_COLUMNS} FROM projects WHERE project_id = $project_id"
+PROJECTS = f"SELECT {PROJECT_COLUMNS} FROM projects ORDER BY starts_on DESC, project_id"
+PARTNER_PROJECTS = f"""
+SELECT {PROJECT_COLUMNS} FROM projects WHERE partner_id = $partner_id
+ORDER BY starts_on DESC, project_id
+"""
+SAVE_PROJECT = f"""
+INSERT INTO projects ({PROJECT_COLUMNS}, created_at, updated_at)
+VALUES ($project_id, $partner_id, $title_en, $title_zh, $story_en, $story_zh, $goal_kind,
+        $goal_amount, $goal_currency, $starts_on, $ends_on, $min_steps, $now, $now)
+ON CONFLICT (project_id) DO UPDATE SET
+    title_en = excluded.title_en, title_zh = excluded.title_zh,
+    story_en = excluded.story_en, story_zh = excluded.story_zh,
+    goal_kind = excluded.goal_kind, goal_amount = excluded.goal_amount,
+    goal_currency = excluded.goal_currency, starts_on = excluded.starts_on,
+    ends_on = excluded.ends_on, min_steps = excluded.min_steps, updated_at = excluded.updated_at
+"""
+
+SPONSOR_COLUMNS = """
+s.sponsor_id, s.project_id, s.name, s.currency, s.rate_minor_per_10k_steps,
+coalesce(sum(CASE WHEN l.kind = 'funding' THEN l.amount_minor ELSE -l.amount_minor END), 0)
+    AS budget_left,
+s.partner_id
+"""
+SPONSORS = f"""
+SELECT {SPONSOR_COLUMNS}
+FROM sponsors s LEFT JOIN money_ledger l USING (sponsor_id)
+WHERE s.project_id = $project_id
+GROUP BY ALL ORDER BY any_value(s.created_at), s.sponsor_id
+"""
+SPONSOR = f"""
+SELECT {SPONSOR_COLUMNS}
+FROM sponsors s LEFT JOIN money_ledger l USING (sponsor_id)
+WHERE s.sponsor_id = $sponsor_id
+GROUP BY ALL
+"""
+ADD_SPONSOR = """
+INSERT INTO sponsors VALUES ($sponsor_id, $project_id, $partner_id, $name, $currency,
+                             $rate_minor_per_10k_steps, $now)
+"""
+ADD_LEDGER_ENTRY = """
+INSERT INTO money_ledger VALUES ($entry_id, $sponsor_id, $kind, $amount_minor, $currency,
+                                 $donation_id, $idempotency_key, $now)
+"""
+FUNDING_BY_KEY = """
+SELECT entry_id, amount_minor, currency FROM money_ledger
+WHERE sponsor_id = $sponsor_id AND kind = 'funding' AND idempotency_key = $key
+"""
+
+DONATION_COLUMNS = """
+d.donation_id, d.user_id, d.project_id, d.day, d.steps, d.km, d.kg_co2e, d.kg_low, d.kg_high,
+d.factor_set_version, d.created_at, d.locale,
+list({'sponsor_id': l.sponsor_id, 'name': s.name, 'currency': l.currency,
+      'minor': l.amount_minor} ORDER BY l.sponsor_id)
+    FILTER (WHERE l.entry_id IS NOT NULL) AS credits
+"""
+DONATION_FROM = """
+FROM donations d
+LEFT JOIN money_ledger l ON l.donation_id = d.donation_id AND l.kind = 'credit'
+LEFT JOIN sponsors s ON s.sponsor_id = l.sponsor_id
+"""
+DONATION = f"""
+SELECT {DONATION_COLUMNS} {DONATION_FROM} WHERE d.donation_id = $donation_id GROUP BY ALL
+"""
+DONATION_BY_KEY = f"""
+SELECT d.fingerprint, {DONATION_COLUMNS} {DONATION_FROM}
+WHERE d.user_id = $user_id AND d.idempotency_key = $key GROUP BY ALL
+"""
+DONATED_ON = "SELECT donation_id FROM donations WHERE user_id = $user_id AND day = $day"
+ADD_DONATION = """
+INSERT INTO donations VALUES ($donation_id, $user_id, $project_id, $day, $steps, $km, $kg_co2e,
+                              $kg_low, $kg_high, $factor_set_version, $locale, $key,
+                              $fingerprint, $now)
+"""
+
+PROJECT_PROGRESS = """
+SELECT count(DISTINCT user_id), coalesce(sum(steps), 0), coalesce(sum(kg_co2e), 0),
+       count(*)
+FROM donations WHERE project_id = $project_id
+"""
+PROJECT_MONEY = """
+SELECT l.currency, sum(l.amount_minor)
+FROM money_ledger l JOIN donations d ON l.donation_id = d.donation_id
+WHERE d.project_id = $project_id AND l.kind = 'credit'
+GROUP BY l.currency ORDER BY l.currency
+"""
+
+PERSON_DONATIONS = """
+SELECT count(*), coalesce(sum(steps), 0), coalesce(sum(kg_co2e), 0)
+FROM donations WHERE user_id = $user_id AND day BETWEEN $first AND $last
+"""
+PERSON_MONEY = """
+SELECT l.currency, sum(l.amount_minor)
+FROM money_ledger l JOIN donations d ON l.donation_id = d.donation_id
+WHERE d.user_id = $user_id AND d.day BETWEEN $first AND $last AND l.kind = 'credit'
+GROUP BY l.currency ORDER BY l.currency
+"""
+
+# One partner's donations with their credits, one row per (donation, credit), for reports.
+PARTNER_DONATION_ROWS = """
+SELECT d.donation_id, d.day, d.project_id, d.user_id, d.steps, d.kg_co2e,
+       l.sponsor_id, l.currency, l.amount_minor
+FROM donations d
+JOIN projects p ON p.project_id = d.project_id
+LEFT JOIN money_ledger l ON l.donation_id = d.donation_id AND l.kind = 'credit'
+WHERE p.partner_id = $partner_id AND d.day BETWEEN $first AND $last
+ORDER BY d.day, d.donation_id, l.sponsor_id
+"""

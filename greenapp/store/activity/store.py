@@ -21,7 +21,7 @@ import duckdb
 from greenapp.store.activity import sql
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.tx import DuckDBTx
-from greenapp.store.ports import ActivityTx
+from greenapp.store.ports import StoreTx
 from greenapp.store.storage import WRITE_CONFIG
 
 T = TypeVar("T")
@@ -30,7 +30,7 @@ BATCH_LIMIT = 256
 
 @dataclass(slots=True)
 class _Job:
-    work: Callable[[ActivityTx], Any]
+    work: Callable[[StoreTx], Any]
     done: Future[Any] = field(default_factory=Future)
 
 
@@ -48,13 +48,13 @@ class DuckDBActivityStore:
         self._closed = False
         self.commits = 0  # transactions committed by the writer, for benchmarks and tests
 
-    def read(self, work: Callable[[ActivityTx], T]) -> T:
+    def read(self, work: Callable[[StoreTx], T]) -> T:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._local.cursor = self._db.cursor()
         return work(DuckDBTx(cursor))
 
-    def write(self, work: Callable[[ActivityTx], T]) -> T:
+    def write(self, work: Callable[[StoreTx], T]) -> T:
         if self._closed:
             raise RuntimeError("the activity store is closed")
         job = _Job(work)

@@ -6,8 +6,12 @@ from typing import Any
 import duckdb
 
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.donations import Credit, Donation, Project, Sponsor
 from greenapp.domain.footprint import DayTotals, Standing
+from greenapp.domain.money import Money
+from greenapp.domain.partners import Partner, StoredKey
 from greenapp.domain.people import Car, Profile
+from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
 from greenapp.store.activity import sql
@@ -122,6 +126,229 @@ class DuckDBTx:
         params = {"user_id": user_id, "region": region, "first": first, "last": last}
         row = self._one(sql.STANDING, params)
         return None if row is None else Standing(region, row[0], row[1])
+
+    # Giving: partners, keys, projects, sponsors, money and donations.
+
+    def partner(self, partner_id: str) -> Partner | None:
+        row = self._one(sql.PARTNER, {"partner_id": partner_id})
+        return None if row is None else Partner(*row)
+
+    def add_partner(self, partner: Partner, now: datetime) -> None:
+        params = {"partner_id": partner.partner_id, "name": partner.name, "now": now}
+        self._cursor.execute(sql.ADD_PARTNER, params)
+
+    def api_key(self, key_id: str) -> StoredKey | None:
+        row = self._one(sql.API_KEY, {"key_id": key_id})
+        return None if row is None else StoredKey(row[0], row[1], row[2] is not None)
+
+    def add_api_key(self, key_id: str, partner_id: str, digest: str, now: datetime) -> None:
+        params = {"key_id": key_id, "partner_id": partner_id, "key_sha256": digest, "now": now}
+        self._cursor.execute(sql.ADD_API_KEY, params)
+
+    def revoke_api_key(self, key_id: str, partner_id: str, now: datetime) -> bool:
+        params = {"key_id": key_id, "partner_id": partner_id, "now": now}
+        return self._one(sql.REVOKE_API_KEY, params) is not None
+
+    def project(self, project_id: str) -> Project | None:
+        row = self._one(sql.PROJECT, {"project_id": project_id})
+        return None if row is None else _project(row)
+
+    def projects(self, partner_id: str | None = None) -> list[Project]:
+        if partner_id is None:
+            return [_project(r) for r in self._all(sql.PROJECTS, {})]
+        return [_project(r) for r in self._all(sql.PARTNER_PROJECTS, {"partner_id": partner_id})]
+
+    def save_project(self, project: Project, now: datetime) -> None:
+        self._cursor.execute(
+            sql.SAVE_PROJECT,
+            {
+                "project_id": project.project_id,
+                "partner_id": project.partner_id,
+                "title_en": project.title.get("en", ""),
+                "title_zh": project.title.get("zh-CN", ""),
+                "story_en": project.story.get("en", ""),
+                "story_zh": project.story.get("zh-CN", ""),
+                "goal_kind": project.goal_kind,
+                "goal_amount": project.goal_amount,
+                "goal_currency": project.goal_currency,
+                "starts_on": project.starts_on,
+                "ends_on": project.ends_on,
+                "min_steps": project.min_steps,
+                "now": now,
+            },
+        )
+
+    def sponsors(self, project_id: str) -> list[Sponsor]:
+        return [_sponsor(r) for r in self._all(sql.SPONSORS, {"project_id": project_id})]
+
+    def sponsor(self, sponsor_id: str) -> tuple[str, Sponsor] | None:
+        row = self._one(sql.SPONSOR, {"sponsor_id": sponsor_id})
+        return None if row is None else (row[-1], _sponsor(row))
+
+    def add_sponsor(self, partner_id: str, sponsor: Sponsor, now: datetime) -> None:
+        self._cursor.execute(
+            sql.ADD_SPONSOR,
+            {
+                "sponsor_id": sponsor.sponsor_id,
+                "project_id": sponsor.project_id,
+                "partner_id": partner_id,
+                "name": sponsor.name,
+                "currency": sponsor.rate.currency,
+                "rate_minor_per_10k_steps": sponsor.rate.minor,
+                "now": now,
+            },
+        )
+
+    def funding_by_key(self, sponsor_id: str, key: str) -> tuple[str, Money] | None:
+        row = self._one(sql.FUNDING_BY_KEY, {"sponsor_id": sponsor_id, "key": key})
+        return None if row is None else (row[0], Money(row[2], row[1]))
+
+    def add_funding(
+        self, entry_id: str, sponsor_id: str, money: Money, key: str, now: datetime
+    ) -> None:
+        self._ledger(entry_id, sponsor_id, "funding", money, None, key, now)
+
+    def _ledger(
+        self,
+        entry_id: str,
+        sponsor_id: str,
+        kind: str,
+        money: Money,
+        donation_id: str | None,
+        key: str | None,
+        now: datetime,
+    ) -> None:
+        self._cursor.execute(
+            sql.ADD_LEDGER_ENTRY,
+            {
+                "entry_id": entry_id,
+                "sponsor_id": sponsor_id,
+                "kind": kind,
+                "amount_minor": money.minor,
+                "currency": money.currency,
+                "donation_id": donation_id,
+                "idempotency_key": key,
+                "now": now,
+            },
+        )
+
+    def donation(self, donation_id: str) -> Donation | None:
+        row = self._one(sql.DONATION, {"donation_id": donation_id})
+        return None if row is None else _donation(row)
+
+    def donation_by_key(self, user_id: str, key: str) -> tuple[str, Donation] | None:
+        row = self._one(sql.DONATION_BY_KEY, {"user_id": user_id, "key": key})
+        return None if row is None else (row[0], _donation(row[1:]))
+
+    def donated_on(self, user_id: str, day: date) -> bool:
+        return self._one(sql.DONATED_ON, {"user_id": user_id, "day": day}) is not None
+
+    def add_donation(self, donation: Donation, key: str, fingerprint: str) -> None:
+        d = donation
+        self._cursor.execute(
+            sql.ADD_DONATION,
+            {
+                "donation_id": d.donation_id,
+                "user_id": d.user_id,
+                "project_id": d.project_id,
+                "day": d.day,
+                "steps": d.steps,
+                "km": d.km,
+                "kg_co2e": d.kg,
+                "kg_low": d.kg_low,
+                "kg_high": d.kg_high,
+                "factor_set_version": d.factor_set_version,
+                "locale": d.locale,
+                "key": key,
+                "fingerprint": fingerprint,
+                "now": d.created_at,
+            },
+        )
+        for n, credit in enumerate(d.credits, start=1):
+            entry_id = f"{d.donation_id}-{n}"
+            self._ledger(
+                entry_id, credit.sponsor_id, "credit", credit.money, d.donation_id, None,
+                d.created_at,
+            )  # fmt: skip
+
+    def project_totals(self, project_id: str) -> tuple[int, int, float, int, list[Money]]:
+        donors, steps, kg, count = self._one(sql.PROJECT_PROGRESS, {"project_id": project_id}) or (
+            0, 0, 0.0, 0,
+        )  # fmt: skip
+        money = [
+            Money(c, int(m)) for c, m in self._all(sql.PROJECT_MONEY, {"project_id": project_id})
+        ]
+        return donors, int(steps), kg, count, money
+
+    def person_donations(
+        self, user_id: str, first: date, last: date
+    ) -> tuple[int, int, float, list[Money]]:
+        params = {"user_id": user_id, "first": first, "last": last}
+        count, steps, kg = self._one(sql.PERSON_DONATIONS, params) or (0, 0, 0.0)
+        money = [Money(c, int(m)) for c, m in self._all(sql.PERSON_MONEY, params)]
+        return count, int(steps), kg, money
+
+    def partner_donation_lines(
+        self, partner_id: str, first: date, last: date
+    ) -> list[DonationLine]:
+        params = {"partner_id": partner_id, "first": first, "last": last}
+        lines = []
+        for (donation_id, day, project_id, user_id, steps, kg, sponsor_id, currency,
+             minor) in self._all(sql.PARTNER_DONATION_ROWS, params):  # fmt: skip
+            money = None if sponsor_id is None else Money(currency, minor)
+            lines.append(
+                DonationLine(donation_id, day, project_id, user_id, steps, kg, sponsor_id, money)
+            )
+        return lines
+
+
+def _project(row: tuple[Any, ...]) -> Project:
+    (project_id, partner_id, title_en, title_zh, story_en, story_zh, goal_kind, goal_amount,
+     goal_currency, starts_on, ends_on, min_steps) = row  # fmt: skip
+    return Project(
+        project_id=project_id,
+        partner_id=partner_id,
+        title=_texts(title_en, title_zh),
+        story=_texts(story_en, story_zh),
+        goal_kind=goal_kind,
+        goal_amount=goal_amount,
+        goal_currency=goal_currency,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        min_steps=min_steps,
+    )
+
+
+def _texts(en: str, zh: str) -> dict[str, str]:
+    return {locale: text for locale, text in (("en", en), ("zh-CN", zh)) if text}
+
+
+def _sponsor(row: tuple[Any, ...]) -> Sponsor:
+    sponsor_id, project_id, name, currency, rate, left = row[:6]
+    return Sponsor(sponsor_id, project_id, name, Money(currency, rate), Money(currency, int(left)))
+
+
+def _donation(row: tuple[Any, ...]) -> Donation:
+    (donation_id, user_id, project_id, day, steps, km, kg, low, high, version, created_at,
+     locale, credits) = row  # fmt: skip
+    return Donation(
+        donation_id=donation_id,
+        user_id=user_id,
+        project_id=project_id,
+        day=day,
+        steps=steps,
+        km=km,
+        kg=kg,
+        kg_low=low,
+        kg_high=high,
+        factor_set_version=version,
+        credits=tuple(
+            Credit(c["sponsor_id"], c["name"], Money(c["currency"], c["minor"]))
+            for c in credits or []
+        ),
+        created_at=created_at,
+        locale=locale,
+    )
 
 
 def _step_day(row: tuple[Any, ...]) -> StepDay:

@@ -1,10 +1,16 @@
 """Domain records to wire types."""
 
+from datetime import date
+
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.donations import Donation, Project, Sponsor, credit_totals, thank_you
 from greenapp.domain.equivalents import Equivalent
 from greenapp.domain.factors import Factor, Source
+from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
+from greenapp.domain.reports import ReportRow
 from greenapp.services.footprint import Footprint
+from greenapp.services.giving import ProjectView
 from greenapp.web import schemas as s
 
 
@@ -102,6 +108,97 @@ def footprint_out(f: Footprint, sources: dict[str, Source]) -> s.FootprintOut:
         if f.standing is None
         else s.StandingOut(f.standing.region, f.standing.people, f.standing.percentile),
         factor_set_version=f.factor_set_version,
+        donations=s.DonationsSummaryOut(
+            donations=f.donated.donations,
+            steps=f.donated.steps,
+            kg_co2e=f.donated.kg,
+            raised=[money_out(m) for m in f.donated.raised],
+        ),
+    )
+
+
+def money_out(m: Money) -> s.MoneyOut:
+    return s.MoneyOut(currency=m.currency, amount_minor=m.minor)
+
+
+def donation_out(d: Donation, project: Project) -> s.DonationOut:
+    return s.DonationOut(
+        donation_id=d.donation_id,
+        project_id=d.project_id,
+        date=d.day,
+        steps=d.steps,
+        km=d.km,
+        kg_co2e=d.kg,
+        kg_low=d.kg_low,
+        kg_high=d.kg_high,
+        money=[money_out(m) for m in credit_totals(d.credits)],
+        credits=[
+            s.CreditOut(c.sponsor_id, c.sponsor_name, c.money.currency, c.money.minor)
+            for c in d.credits
+        ],
+        factor_set_version=d.factor_set_version,
+        created_at=d.created_at,
+        thank_you=thank_you(d, project),
+        certificate_url=f"/donations/{d.donation_id}/certificate",
+    )
+
+
+def _texts(texts: dict[str, str]) -> s.TextsOut:
+    return s.TextsOut(en=texts.get("en", ""), zh_cn=texts.get("zh-CN", ""))
+
+
+def sponsor_out(sp: Sponsor) -> s.SponsorOut:
+    return s.SponsorOut(
+        sponsor_id=sp.sponsor_id,
+        name=sp.name,
+        currency=sp.rate.currency,
+        rate_minor_per_10k_steps=sp.rate.minor,
+        budget_left_minor=sp.budget_left.minor,
+    )
+
+
+def project_out(v: ProjectView) -> s.ProjectOut:
+    p = v.project
+    return s.ProjectOut(
+        project_id=p.project_id,
+        title=_texts(p.title),
+        story=_texts(p.story),
+        goal=s.GoalOut(p.goal_kind, p.goal_amount, p.goal_currency),
+        starts_on=p.starts_on,
+        ends_on=p.ends_on,
+        min_steps=p.min_steps,
+        status=v.status,
+        progress=s.ProgressOut(
+            donors=v.donors,
+            donations=v.donations,
+            steps=v.steps,
+            kg_co2e=v.kg,
+            raised=[money_out(m) for m in v.raised],
+            goal_reached_share=v.goal_reached_share,
+        ),
+        sponsors=[sponsor_out(sp) for sp in v.sponsors],
+    )
+
+
+def report_out(
+    partner_id: str, group: str, first: date, last: date, rows: list[ReportRow]
+) -> s.ReportOut:
+    return s.ReportOut(
+        partner_id=partner_id,
+        group=group,
+        first_day=first,
+        last_day=last,
+        rows=[
+            s.ReportRowOut(
+                key=r.key,
+                donations=r.donations,
+                donors=len(r.donors),
+                steps=r.steps,
+                kg_co2e=r.kg,
+                money=[s.MoneyOut(c, m) for c, m in sorted(r.money.items())],
+            )
+            for r in rows
+        ],
     )
 
 

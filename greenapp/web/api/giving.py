@@ -1,0 +1,74 @@
+"""Donating steps, and the public view of projects."""
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from greenapp.domain.errors import NotFound, RuleBroken
+from greenapp.services import giving
+from greenapp.web import schemas as s
+from greenapp.web.api import convert
+from greenapp.web.auth import Person
+from greenapp.web.runtime import RuntimeDep
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        required=False,
+        max_length=200,
+        description="Required. Send the same key again to retry without donating twice.",
+    ),
+]
+
+
+class DonationsController(Controller):
+    path = "/api/v1/donations"
+    tags = ["donations"]
+
+    @post("/", sync_to_thread=True, summary="Donate a day's steps to a project")
+    def donate(
+        self,
+        request: Request[Person, Token, State],
+        runtime: RuntimeDep,
+        data: JSONBody[s.DonationIn],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[s.DonationOut]:
+        if not idempotency_key:
+            raise RuleBroken("send an Idempotency-Key header so a retry cannot donate twice")
+        donation, created = giving.donate(
+            runtime.store, runtime.ctx, request.user.user_id, data.project_id, data.date,
+            idempotency_key,
+        )  # fmt: skip
+        _, project = giving.donation_of(runtime.store, donation.donation_id)
+        status = HTTP_201_CREATED if created else HTTP_200_OK
+        return Response(convert.donation_out(donation, project), status_code=status)
+
+    @get("/{donation_id:str}", sync_to_thread=True, summary="One of your donations")
+    def get_donation(
+        self,
+        request: Request[Person, Token, State],
+        runtime: RuntimeDep,
+        donation_id: FromPath[str],
+    ) -> s.DonationOut:
+        donation, project = giving.donation_of(runtime.store, donation_id)
+        if donation.user_id != request.user.user_id:
+            raise NotFound(f"no donation {donation_id!r}")
+        return convert.donation_out(donation, project)
+
+
+class ProjectsController(Controller):
+    path = "/api/v1/projects"
+    tags = ["projects"]
+
+    @get("/", sync_to_thread=True, summary="Charity projects and their progress")
+    def list_projects(self, runtime: RuntimeDep) -> list[s.ProjectOut]:
+        return [convert.project_out(v) for v in giving.project_views(runtime.store, runtime.ctx)]
+
+    @get("/{project_id:str}", sync_to_thread=True, summary="One project's progress")
+    def get_project(self, runtime: RuntimeDep, project_id: FromPath[str]) -> s.ProjectOut:
+        return convert.project_out(giving.project_view(runtime.store, runtime.ctx, project_id))
