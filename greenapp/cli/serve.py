@@ -4,6 +4,7 @@ import argparse
 import os
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from granian import Granian
 from granian.constants import Interfaces
@@ -83,8 +84,15 @@ def _seed(settings: Settings, console: Console) -> None:
         ctx = context_for(settings, load_factor_set(settings.factors_db).table)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("seeding demo people", total=len(demo_people()))
-            days = seed_demo(store, ctx, datetime.now(UTC).date(), lambda _: progress.advance(task))
-        console.print(f"demo store: {settings.db} ({days} days of steps recorded)")
+            seeded = seed_demo(
+                store, ctx, datetime.now(UTC).date(), lambda _: progress.advance(task)
+            )
+        key_file = _demo_key_file(settings)
+        key_file.write_text(seeded.partner_key)
+        key_file.chmod(0o600)
+        console.print(
+            f"demo store: {settings.db} ({seeded.days} days of steps, {seeded.donations} donations)"
+        )
     finally:
         store.close()
 
@@ -100,7 +108,17 @@ def _print_demo_help(settings: Settings, console: Console) -> None:
         f"  curl -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/me/footprint?period=week'"
     )
     console.print(f"  curl '{base}/api/v1/factors?region=GB&mode=car'")
-    console.print("a token for anyone else: .venv/bin/greenapp token USER\n")
+    console.print(f"  curl '{base}/api/v1/projects'")
+    console.print("a token for anyone else: .venv/bin/greenapp token USER")
+    key_file = _demo_key_file(settings)
+    if key_file.is_file():
+        console.print("the demo partner's API key (for /api/v1/partner/...):")
+        console.print(f"  export PARTNER_KEY={key_file.read_text().strip()}")
+    console.print()
+
+
+def _demo_key_file(settings: Settings) -> Path:
+    return settings.data_dir / "demo-partner-key"
 
 
 def _environment(settings: Settings) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""A demo store: people in every region with 90 days of plausible activity.
+"""A demo store: people in every region with 90 days of plausible activity, two partners with
+funded projects, and donations on the demo days.
 
 The activity is random but seeded, so every demo store is the same. Each day is recorded
 through the same use cases the API uses, with the clock set to that day, so the demo data
@@ -7,14 +8,25 @@ obeys every rule real data does.
 
 import random
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from greenapp.domain.activity import TripReport
+from greenapp.domain.donations import Project
+from greenapp.domain.errors import DomainError
+from greenapp.domain.money import Money
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.step_checks import StepReport
 from greenapp.services.activity import record_steps, record_trip
 from greenapp.services.context import Context
+from greenapp.services.giving import donate
+from greenapp.services.partners import (
+    add_sponsor,
+    create_partner,
+    fund,
+    new_project_id,
+    save_project,
+)
 from greenapp.services.people import update_profile
 from greenapp.store.ports import ActivityStore
 
@@ -54,15 +66,54 @@ def is_seeded(store: ActivityStore) -> bool:
     return store.read(lambda tx: tx.person(FIRST_DEMO_USER)) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class DemoSeed:
+    days: int
+    donations: int
+    partner_key: str  # the first demo partner's API key, shown once
+
+
+@dataclass(frozen=True, slots=True)
+class _DemoProject:
+    region_group: str  # "CN" for people in China, "other" for everyone else
+    partner: str
+    title: dict[str, str]
+    story: dict[str, str]
+    goal: tuple[str, int, str | None]
+    sponsor: str
+    rate: Money
+    budget: Money
+
+
+_PROJECTS = [
+    _DemoProject(
+        "CN", "Green Steps Foundation",
+        {"en": "Saxaul for the Tengger desert edge", "zh-CN": "腾格里沙漠边缘种梭梭"},
+        {"en": "Each donation helps plant saxaul that holds the sand.",
+         "zh-CN": "每一次捐步都帮助种下固沙的梭梭。"},
+        ("money", 2_000_000, "CNY"), "Demo Sponsor (CNY)", Money("CNY", 100), Money("CNY", 150_000),
+    ),
+    _DemoProject(
+        "other", "Clean Air Trust",
+        {"en": "Air filters for city schools", "zh-CN": "为城市学校添置空气净化器"},
+        {"en": "Sponsors turn walked steps into filters for classrooms.",
+         "zh-CN": "赞助方把步数变成教室里的空气净化器。"},
+        ("steps", 50_000_000, None), "Demo Sponsor (GBP)", Money("GBP", 20), Money("GBP", 30_000),
+    ),
+]  # fmt: skip
+
+
 def seed_demo(
     store: ActivityStore,
     ctx: Context,
     today: date,
     on_person: Callable[[str], None] | None = None,
-) -> int:
-    """Record the demo activity up to ``today``; return how many days were recorded."""
+) -> DemoSeed:
+    """Record the demo activity up to ``today``."""
     rng = random.Random(DEMO_SEED + 1)
-    recorded = 0
+    recorded = donated = 0
+    first = today - timedelta(days=DEMO_DAYS)
+    projects, key = _seed_projects(store, replace(ctx, clock=_at_evening(first)), first, today)
     for user_id, profile in demo_people():
         if on_person is not None:
             on_person(user_id)
@@ -76,11 +127,45 @@ def seed_demo(
             steps = max(0, int(rng.gauss(habit, habit * 0.35)))
             record_steps(store, on_day, user_id, StepReport(day, steps))
             recorded += 1
+            if rng.random() < 0.3:
+                project_id = projects["CN" if profile.region == "CN" else "other"]
+                donated += _try_donate(store, on_day, user_id, project_id, day)
             if rng.random() < 0.25:
                 mode, replaced, km = rng.choice(_TRIPS)
                 trip = TripReport(day, mode, replaced, round(km * rng.uniform(0.5, 1.8), 1))
                 record_trip(store, on_day, user_id, trip, key=f"demo-{user_id}-{day}")
-    return recorded
+    return DemoSeed(recorded, donated, key)
+
+
+def _seed_projects(
+    store: ActivityStore, ctx: Context, first: date, today: date
+) -> tuple[dict[str, str], str]:
+    projects: dict[str, str] = {}
+    keys = []
+    for demo in _PROJECTS:
+        partner, key = create_partner(store, ctx, demo.partner)
+        keys.append(key)
+        kind, amount, currency = demo.goal
+        project = Project(
+            new_project_id(), partner.partner_id, demo.title, demo.story, kind, amount, currency,
+            first, today + timedelta(days=60), 3000,
+        )  # fmt: skip
+        save_project(store, ctx, partner, project, creating=True)
+        sponsor = add_sponsor(store, ctx, partner, project.project_id, demo.sponsor, demo.rate)
+        fund(store, ctx, partner, sponsor.sponsor_id, demo.budget, key="demo-budget")
+        projects[demo.region_group] = project.project_id
+    return projects, keys[0]
+
+
+def _try_donate(
+    store: ActivityStore, ctx: Context, user_id: str, project_id: str, day: date
+) -> int:
+    """Donate like a person would; a day the rules refuse (too few steps, no budget) is skipped."""
+    try:
+        donate(store, ctx, user_id, project_id, day, key=f"demo-{day}")
+    except DomainError:
+        return 0
+    return 1
 
 
 def _at_evening(day: date) -> Callable[[], datetime]:

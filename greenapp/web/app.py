@@ -26,6 +26,7 @@ from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController
 from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
+from greenapp.web.pages import PagesController, template_config
 from greenapp.web.problems import problem_details_plugin
 from greenapp.web.runtime import Runtime, RuntimeDep
 
@@ -85,7 +86,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             ProjectsController,
             PartnerController,
             FactorsController,
+            PagesController,
         ],
+        template_config=template_config(),
         dependencies={"runtime": Provide(_runtime_from, sync_to_thread=False)},
         lifespan=[lifespan],
         on_app_init=[auth.on_app_init],

@@ -329,3 +329,21 @@ def test_reports_group_by_day_project_and_sponsor_in_json_and_csv(
     assert lines[1].startswith(f"{project_id},2,2,30000,")
     assert lines[1].endswith(",CNY,300")
     problem(client.get(f"{url}?group=week", headers=key), 422)
+
+
+def test_the_certificate_page_shows_the_donation_in_the_donor_s_language(
+    client: Client, as_user: AsUser
+) -> None:
+    project_id, _ = new_project(client, partner_key(client), rate=100)
+    body = donate(client, walker(client, as_user, "mei", steps=12345), project_id).json()
+    page = client.get(body["certificate_url"])
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in page.text
+    assert "捐步证书" in page.text
+    assert "12,345" in page.text
+    assert "1.23 CNY" in page.text
+    english = client.get(body["certificate_url"] + "?lang=en").text
+    assert "Donation certificate" in english
+    assert "Trees for Ningxia" in english
+    problem(client.get("/donations/nothing/certificate"), 404)
