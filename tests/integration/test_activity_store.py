@@ -125,3 +125,15 @@ def test_the_store_file_opens_in_the_duckdb_cli(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert result.stdout.split() == ["user_id,region", "cli,CN"]
+
+
+def test_the_money_ledger_and_donations_are_append_only() -> None:
+    """No statement of the store updates or deletes money or donation records."""
+    statements = " ".join(
+        " ".join(value.split()) for name, value in vars(sql).items() if name.isupper()
+        and isinstance(value, str)
+    ).upper()  # fmt: skip
+    for table in ("MONEY_LEDGER", "DONATIONS"):
+        assert f"UPDATE {table}" not in statements
+        assert f"DELETE FROM {table}" not in statements
+    assert "INSERT INTO MONEY_LEDGER" in statements
