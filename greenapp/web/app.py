@@ -72,6 +72,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         store = DuckDBActivityStore(settings.db)
         app.state.runtime = Runtime(store, ctx, factor_set.factors, factor_set.sources)
+        app.state.token_secret = settings.token_secret()
         try:
             yield
         finally:

@@ -15,6 +15,8 @@ from greenapp.settings import Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 TOKEN_LIFETIME = timedelta(days=30)
+# API tokens carry this audience; page-session cookies carry another, so neither opens the other.
+API_AUDIENCE = "greenapp-api"
 # Paths the person's bearer token does not guard: public reads, and the partner API, which
 # has its own API keys.
 PUBLIC_PATHS = [
@@ -25,6 +27,11 @@ PUBLIC_PATHS = [
     "^/api/v1/partner/",
     "^/problems/",
     "^/donations/",
+    "^/$",
+    "^/explain/",
+    "^/projects/",
+    "^/me/footprint",
+    "^/session",
 ]
 
 
@@ -51,6 +58,7 @@ def jwt_auth(settings: Settings) -> JWTAuth[Person, Token]:
         retrieve_user_handler=_person,
         exclude=PUBLIC_PATHS,
         default_token_expiration=TOKEN_LIFETIME,
+        accepted_audiences=[API_AUDIENCE],
     )
 
 
@@ -58,4 +66,4 @@ def make_token(settings: Settings, user_id: str) -> str:
     """A signed token for ``user_id``, as the app's login service would issue."""
     if not USER_ID.match(user_id):
         raise ValueError("a user id is 1-64 letters, digits or _ . @ -")
-    return jwt_auth(settings).create_token(identifier=user_id)
+    return jwt_auth(settings).create_token(identifier=user_id, token_audience=API_AUDIENCE)

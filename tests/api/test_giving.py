@@ -346,4 +346,6 @@ def test_the_certificate_page_shows_the_donation_in_the_donor_s_language(
     english = client.get(body["certificate_url"] + "?lang=en").text
     assert "Donation certificate" in english
     assert "Trees for Ningxia" in english
-    problem(client.get("/donations/nothing/certificate"), 404)
+    missing = client.get("/donations/nothing/certificate")
+    assert missing.status_code == 404
+    assert "no donation" in missing.text
