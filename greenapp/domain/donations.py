@@ -154,9 +154,9 @@ def format_money(money: Money) -> str:
     """Minor units shown as major units, with the currency code (100 CNY minor -> 1.00 CNY)."""
     digits = MINOR_DIGITS.get(money.currency, 2)
     if digits == 0:
-        return f"{money.minor} {money.currency}"
+        return f"{money.minor:,} {money.currency}"
     major, minor = divmod(money.minor, 10**digits)
-    return f"{major}.{minor:0{digits}d} {money.currency}"
+    return f"{major:,}.{minor:0{digits}d} {money.currency}"
 
 
 def credit_totals(credits: Sequence[Credit]) -> list[Money]:
