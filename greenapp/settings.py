@@ -41,6 +41,8 @@ class Settings:
     walk_car_share_high: float = 0.20
     step_window_days: int = 30
     daily_step_cap: int = 100_000
+    operator_token_value: str | None = None
+    research_k: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -64,6 +66,8 @@ class Settings:
             ),
             step_window_days=_number(env, "GREENAPP_STEP_WINDOW_DAYS", int, d.step_window_days),
             daily_step_cap=_number(env, "GREENAPP_DAILY_STEP_CAP", int, d.daily_step_cap),
+            operator_token_value=env.get("GREENAPP_OPERATOR_TOKEN") or None,
+            research_k=_number(env, "GREENAPP_RESEARCH_K", int, d.research_k),
         )
 
     def __post_init__(self) -> None:
@@ -73,20 +77,26 @@ class Settings:
                 "GREENAPP_WALK_CAR_SHARE_HIGH must hold, all between 0 and 1"
             )
         for name, value in (("PORT", self.port), ("STEP_WINDOW_DAYS", self.step_window_days),
-                            ("DAILY_STEP_CAP", self.daily_step_cap)):  # fmt: skip
+                            ("DAILY_STEP_CAP", self.daily_step_cap),
+                            ("RESEARCH_K", self.research_k)):  # fmt: skip
             if value <= 0:
                 raise SettingsError(f"GREENAPP_{name} must be positive, not {value}")
 
     def token_secret(self) -> str:
         """GREENAPP_JWT_SECRET, else a random secret kept in the data directory."""
-        if self.jwt_secret:
-            return self.jwt_secret
-        path = self.data_dir / "jwt-secret"
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return self.jwt_secret or _kept_secret(self.data_dir / "jwt-secret")
+
+    def operator_token(self) -> str:
+        """GREENAPP_OPERATOR_TOKEN, else a random token kept in the data directory."""
+        return self.operator_token_value or _kept_secret(self.data_dir / "operator-token")
+
+
+def _kept_secret(path: Path) -> str:
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 _DEFAULTS = Settings()

@@ -1,7 +1,9 @@
 """What the services need from a store. The DuckDB store implements these; so can others."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from greenapp.domain.activity import StepDay, Trip
@@ -13,6 +15,15 @@ from greenapp.domain.people import Profile
 from greenapp.domain.reports import DonationLine
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    parquet_dir: Path | None
+    exported_at: datetime
+    k: int
+    rows: dict[str, int]
 
 
 class ActivityTx(Protocol):
@@ -69,4 +80,7 @@ class StoreTx(ActivityTx, GivingTx, Protocol):
 class ActivityStore(Protocol):
     def read(self, work: Callable[[StoreTx], T]) -> T: ...
     def write(self, work: Callable[[StoreTx], T]) -> T: ...
+    def export_research(
+        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
+    ) -> ExportResult: ...
     def close(self) -> None: ...

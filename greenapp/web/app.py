@@ -24,6 +24,7 @@ from greenapp.web import schemas as s
 from greenapp.web.api.factors import FactorsController
 from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController
+from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.pages import PagesController, template_config
@@ -71,7 +72,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         store = DuckDBActivityStore(settings.db)
-        app.state.runtime = Runtime(store, ctx, factor_set.factors, factor_set.sources)
+        app.state.runtime = Runtime(
+            store, ctx, factor_set.factors, factor_set.sources, settings.factors_db
+        )
+        app.state.operator_token = settings.operator_token()
         app.state.token_secret = settings.token_secret()
         try:
             yield
@@ -88,6 +92,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             PartnerController,
             FactorsController,
             PagesController,
+            OperatorController,
         ],
         template_config=template_config(),
         dependencies={"runtime": Provide(_runtime_from, sync_to_thread=False)},

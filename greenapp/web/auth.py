@@ -25,6 +25,7 @@ PUBLIC_PATHS = [
     "^/api/v1/factors",
     "^/api/v1/projects",
     "^/api/v1/partner/",
+    "^/api/v1/operator/",
     "^/problems/",
     "^/donations/",
     "^/$",

@@ -1,6 +1,7 @@
 """What the web layer holds while it runs: the store, the use-case context and the sources."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from litestar.di import NamedDependency
 
@@ -15,6 +16,7 @@ class Runtime:
     ctx: Context
     factors: tuple[Factor, ...]
     sources: dict[str, Source]
+    factors_db: Path
 
 
 # How handlers ask for the runtime (Litestar injects it by this parameter name).

@@ -1,8 +1,12 @@
 """The service as a client sees it over real HTTP."""
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import duckdb
 import httpx
 
 from tests.e2e.conftest import Server
@@ -100,3 +104,28 @@ def test_an_acknowledged_write_survives_a_crash(server: Server) -> None:
     server.start()
     day = httpx.get(f"{server.url}/api/v1/me/footprint?period=day", headers=headers).json()
     assert day["totals"]["steps"] == 7777
+
+
+def test_export_goes_through_the_running_server(server: Server, tmp_path: Path) -> None:
+    headers = _headers(server, "exported")
+    httpx.put(f"{server.url}/api/v1/me/steps/{today()}", json={"steps": 4321}, headers=headers)
+    out = tmp_path / "research.duckdb"
+    env = {**server.env(), "GREENAPP_PORT": str(server.port)}
+    result = subprocess.run(
+        [sys.executable, "-m", "greenapp.cli.main", "export", "research", "--out", str(out)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "asking it to export" in result.stdout
+    with duckdb.connect(str(out), read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM daily_activity WHERE steps = 4321").fetchone() == (
+            1,
+        )
+
+
+def test_operator_endpoints_need_the_operator_token(server: Server) -> None:
+    response = httpx.post(
+        f"{server.url}/api/v1/operator/exports/research", json={"out": "/tmp/x.duckdb", "k": 10}
+    )
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"

@@ -21,7 +21,8 @@ import duckdb
 from greenapp.store.activity import sql
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.tx import DuckDBTx
-from greenapp.store.ports import StoreTx
+from greenapp.store.ports import ExportResult, StoreTx
+from greenapp.store.research.export import export_research
 from greenapp.store.storage import WRITE_CONFIG
 
 T = TypeVar("T")
@@ -61,6 +62,12 @@ class DuckDBActivityStore:
         self._jobs.put(job)
         result: T = job.done.result()
         return result
+
+    def export_research(
+        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
+    ) -> ExportResult:
+        """A consistent snapshot for researchers, taken while writes go on (see research/)."""
+        return export_research(self._db, factors_db, out, k, parquet_dir)
 
     def close(self) -> None:
         if self._closed:

@@ -1,0 +1,72 @@
+"""Operator endpoints: work that needs the store's single writer while the server holds it.
+
+The ``greenapp export`` and ``greenapp ingest`` commands call these when a running server owns
+the store file; with the server stopped they open the file themselves. The operator token is
+GREENAPP_OPERATOR_TOKEN or the one kept in the data directory.
+"""
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+from litestar import Controller, Request, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
+from msgspec import Struct
+
+from greenapp.domain.errors import NotAuthenticated, RuleBroken
+from greenapp.web.runtime import RuntimeDep
+
+
+class ResearchExportIn(Struct, frozen=True, forbid_unknown_fields=True):
+    out: str
+    k: int
+    parquet_dir: str | None = None
+
+
+class ResearchExportOut(Struct, frozen=True):
+    path: str
+    parquet_dir: str | None
+    exported_at: str
+    k: int
+    rows: dict[str, int]
+
+
+def _operator(request: Request[Any, Any, Any]) -> bool:
+    expected: str = request.app.state.operator_token
+    presented = request.headers.get("X-Operator-Token", "")
+    if not presented or not hmac.compare_digest(presented, expected):
+        raise NotAuthenticated("operator endpoints need the operator token in X-Operator-Token")
+    return True
+
+
+def absolute(path: str) -> Path:
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        raise RuleBroken(f"{path!r} must be an absolute path on the server's machine")
+    return candidate
+
+
+class OperatorController(Controller):
+    path = "/api/v1/operator"
+    tags = ["operator"]
+    include_in_schema = False
+    dependencies = {"operator": Provide(_operator, sync_to_thread=False)}
+
+    @post("/exports/research", sync_to_thread=True)
+    def export_research(
+        self, runtime: RuntimeDep, operator: NamedDependency[bool], data: JSONBody[ResearchExportIn]
+    ) -> ResearchExportOut:
+        result = runtime.store.export_research(
+            runtime.factors_db,
+            absolute(data.out),
+            data.k,
+            absolute(data.parquet_dir) if data.parquet_dir else None,
+        )
+        return ResearchExportOut(
+            str(result.path),
+            str(result.parquet_dir) if result.parquet_dir else None,
+            result.exported_at.isoformat(),
+            result.k,
+            result.rows,
+        )
