@@ -5,7 +5,7 @@ import sys
 from collections.abc import Sequence
 
 from greenapp import __version__
-from greenapp.cli import factors, partner, research, serve
+from greenapp.cli import factors, ingest, partner, research, serve
 from greenapp.settings import Settings, SettingsError
 
 
@@ -18,6 +18,7 @@ def parser() -> argparse.ArgumentParser:
     serve.register(commands)
     partner.register(commands)
     research.register(commands)
+    ingest.register(commands)
     factors.register(commands)
     return top
 

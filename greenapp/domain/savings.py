@@ -46,7 +46,7 @@ def trip_saving(km: float, used: TravelFactor, replaced: TravelFactor | None) ->
         high=km * (replaced.high - used.low),
         rule=f"replaced_{replaced.mode}",
         factor_ids=replaced.factor_ids + used.factor_ids,
-        fallbacks=_described(replaced.fallbacks + used.fallbacks),
+        fallbacks=describe_fallbacks(replaced.fallbacks + used.fallbacks),
     )
 
 
@@ -60,9 +60,9 @@ def steps_saving(
         high=high_km * share.high * (car.high - walk.low),
         rule="steps_share_of_walking",
         factor_ids=car.factor_ids + walk.factor_ids,
-        fallbacks=_described(car.fallbacks + walk.fallbacks),
+        fallbacks=describe_fallbacks(car.fallbacks + walk.fallbacks),
     )
 
 
-def _described(fallbacks: tuple[Fallback, ...]) -> tuple[str, ...]:
+def describe_fallbacks(fallbacks: tuple[Fallback, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fallback.describe() for fallback in fallbacks))

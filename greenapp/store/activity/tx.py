@@ -21,6 +21,11 @@ class DuckDBTx:
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursor = cursor
 
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """The raw cursor, for bulk work that runs as one unit on the store's writer."""
+        return self._cursor
+
     def _one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         return self._cursor.execute(statement, params).fetchone()
 

@@ -15,6 +15,8 @@ from litestar.params import JSONBody
 from msgspec import Struct
 
 from greenapp.domain.errors import NotAuthenticated, RuleBroken
+from greenapp.services.context import Context
+from greenapp.store.activity.ingest import IngestPlan, ingest_steps
 from greenapp.web.runtime import RuntimeDep
 
 
@@ -30,6 +32,22 @@ class ResearchExportOut(Struct, frozen=True):
     exported_at: str
     k: int
     rows: dict[str, int]
+
+
+class IngestIn(Struct, frozen=True, forbid_unknown_fields=True):
+    path: str
+    rejects: str
+    window_days: int | None = None
+
+
+class IngestOut(Struct, frozen=True):
+    rows_read: int
+    new_days: int
+    updated: int
+    unchanged: int
+    rejected: int
+    flagged: int
+    rejects_file: str | None
 
 
 def _operator(request: Request[Any, Any, Any]) -> bool:
@@ -70,3 +88,25 @@ class OperatorController(Controller):
             result.k,
             result.rows,
         )
+
+    @post("/ingest/steps", sync_to_thread=True)
+    def ingest(
+        self, runtime: RuntimeDep, operator: NamedDependency[bool], data: JSONBody[IngestIn]
+    ) -> IngestOut:
+        plan = ingest_plan(runtime.ctx, data.window_days)
+        summary = ingest_steps(runtime.store, absolute(data.path), absolute(data.rejects), plan)
+        return IngestOut(
+            summary.rows_read,
+            summary.new_days,
+            summary.updated,
+            summary.unchanged,
+            summary.rejected,
+            summary.flagged,
+            str(summary.rejects_file) if summary.rejects_file else None,
+        )
+
+
+def ingest_plan(ctx: Context, window_days: int | None) -> IngestPlan:
+    return IngestPlan(
+        ctx.factors, ctx.rules, ctx.car_share, ctx.latest_day(), window_days, ctx.now()
+    )
