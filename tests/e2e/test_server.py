@@ -129,3 +129,21 @@ def test_operator_endpoints_need_the_operator_token(server: Server) -> None:
     )
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_ingest_goes_through_the_running_server(server: Server, tmp_path: Path) -> None:
+    file = tmp_path / "history.csv"
+    file.write_text(f"user,date,steps\nhistoric,{today()},6543\nhistoric,2020-01-01,-3\n")
+    env = {**server.env(), "GREENAPP_PORT": str(server.port)}
+    result = subprocess.run(
+        [sys.executable, "-m", "greenapp.cli.main", "ingest", "steps", str(file)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "1 new days" in result.stdout
+    assert "1 rejected" in result.stdout
+    rejects = (tmp_path / "history.csv.rejects.csv").read_text()
+    assert "steps must not be negative" in rejects
+    headers = _headers(server, "historic")
+    day = httpx.get(f"{server.url}/api/v1/me/footprint?period=day", headers=headers).json()
+    assert day["totals"]["steps"] == 6543
