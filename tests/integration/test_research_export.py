@@ -214,3 +214,23 @@ def test_parquet_is_partitioned_by_month_and_region(export: Path) -> None:
     parts = sorted(p.relative_to(root).parts[:2] for p in root.rglob("*.parquet"))
     assert ("month=2026-11", "region=CN") in parts
     assert ("month=2026-11", "region=GB") in parts
+
+
+def test_the_commands_work_with_the_server_stopped(
+    store: DuckDBActivityStore, built_factors: BuildResult, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store.duckdb"
+    store.write(lambda tx: tx.cursor.execute("CHECKPOINT"))  # type: ignore[attr-defined]
+    shutil.copy(store.path, copy)
+    env = {"GREENAPP_DATA_DIR": str(tmp_path), "GREENAPP_DB": str(copy),
+           "GREENAPP_FACTORS_DB": str(built_factors.path), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    out = tmp_path / "r.duckdb"
+    command = [sys.executable, "-m", "greenapp.cli.main", "export"]
+    done = subprocess.run([*command, "research", "--out", str(out), "--k", "3"], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"daily_activity: [0-9,]+ rows", done.stdout)
+    again = subprocess.run([*command, "recompute", str(out), "--factors", str(built_factors.path)],
+                           env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "(+0.0%)" in again.stdout
