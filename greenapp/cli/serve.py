@@ -44,6 +44,16 @@ def run_token(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=True, highlight=False)
+    if not args.demo and not settings.jwt_secret:
+        Console(stderr=True).print(
+            "[red]greenapp serve needs GREENAPP_JWT_SECRET[/]: the key the app's login service "
+            "signs people's tokens with (at least 32 characters). For a try-out, "
+            "greenapp serve --demo makes one and keeps it in the data directory."
+        )
+        return 2
+    if settings.jwt_secret and len(settings.jwt_secret) < 32:
+        Console(stderr=True).print("[red]GREENAPP_JWT_SECRET must be at least 32 characters[/]")
+        return 2
     if args.demo:
         settings = replace(settings, db=settings.data_dir / "demo.duckdb")
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)

@@ -23,7 +23,7 @@ from greenapp.store.factors.reader import load_factor_set
 from greenapp.web import schemas as s
 from greenapp.web.api.factors import FactorsController
 from greenapp.web.api.giving import DonationsController, ProjectsController
-from greenapp.web.api.me import MeController
+from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
@@ -87,6 +87,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
         route_handlers=[
             healthz,
             MeController,
+            MyDataController,
             DonationsController,
             ProjectsController,
             PartnerController,

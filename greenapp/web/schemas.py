@@ -325,3 +325,12 @@ class ReportOut(Struct, frozen=True):
     first_day: date
     last_day: date
     rows: list[ReportRowOut]
+
+
+class MyDataOut(Struct, frozen=True):
+    """Everything greenapp holds about the person."""
+
+    profile: ProfileOut | None
+    days: list[StepsOut]
+    trips: list[TripOut]
+    donations: list[DonationOut]

@@ -61,3 +61,24 @@ def test_a_token_secret_is_made_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 32
     assert Settings(data_dir=tmp_path).token_secret() == first
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+def test_the_service_refuses_to_start_without_a_token_secret(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "greenapp.cli.main", "serve", "--port", "1"],
+        env={"GREENAPP_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "needs GREENAPP_JWT_SECRET" in result.stderr
+    short = subprocess.run(
+        [sys.executable, "-m", "greenapp.cli.main", "serve", "--port", "1"],
+        env={"GREENAPP_DATA_DIR": str(tmp_path), "GREENAPP_JWT_SECRET": "short"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert short.returncode == 2
+    assert "at least 32 characters" in short.stderr

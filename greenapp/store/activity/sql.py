@@ -243,3 +243,14 @@ LEFT JOIN money_ledger l ON l.donation_id = d.donation_id AND l.kind = 'credit'
 WHERE p.partner_id = $partner_id AND d.day BETWEEN $first AND $last
 ORDER BY d.day, d.donation_id, l.sponsor_id
 """
+
+# People's rights: all of a person's data, and erasure.
+PERSON_STEP_DAYS = f"SELECT {STEP_DAY_COLUMNS} FROM step_days WHERE user_id = $user_id ORDER BY day"
+PERSON_TRIPS = f"SELECT {TRIP_COLUMNS} FROM trips WHERE user_id = $user_id ORDER BY day, created_at"
+PERSON_DONATION_IDS = "SELECT donation_id FROM donations WHERE user_id = $user_id ORDER BY day"
+ERASE_STEP_DAYS = "DELETE FROM step_days WHERE user_id = $user_id"
+ERASE_TRIPS = "DELETE FROM trips WHERE user_id = $user_id"
+ERASE_PERSON = "DELETE FROM people WHERE user_id = $user_id"
+# The one change a donation record ever sees: its donor's id replaced by a pseudonym on
+# erasure. Steps, kg and money stay, so project totals stay right.
+ERASE_DONOR = "UPDATE donations SET user_id = $pseudonym WHERE user_id = $user_id"

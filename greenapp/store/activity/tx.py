@@ -132,6 +132,22 @@ class DuckDBTx:
         row = self._one(sql.STANDING, params)
         return None if row is None else Standing(region, row[0], row[1])
 
+    def person_step_days(self, user_id: str) -> list[StepDay]:
+        return [_step_day(r) for r in self._all(sql.PERSON_STEP_DAYS, {"user_id": user_id})]
+
+    def person_trips(self, user_id: str) -> list[Trip]:
+        return [_trip(r) for r in self._all(sql.PERSON_TRIPS, {"user_id": user_id})]
+
+    def person_donations_list(self, user_id: str) -> list[Donation]:
+        ids = [r[0] for r in self._all(sql.PERSON_DONATION_IDS, {"user_id": user_id})]
+        return [d for d in (self.donation(i) for i in ids) if d is not None]
+
+    def erase_person(self, user_id: str, pseudonym: str) -> None:
+        params = {"user_id": user_id}
+        for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
+            self._cursor.execute(statement, params)
+        self._cursor.execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
+
     # Giving: partners, keys, projects, sponsors, money and donations.
 
     def partner(self, partner_id: str) -> Partner | None:

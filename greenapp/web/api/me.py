@@ -3,17 +3,17 @@
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.security.jwt import Token
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from greenapp.domain.activity import TripReport
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.periods import PERIODS
 from greenapp.domain.step_checks import StepReport, Track
-from greenapp.services import activity, footprint, people
+from greenapp.services import activity, footprint, giving, people, rights
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
 from greenapp.web.auth import Person
@@ -109,3 +109,28 @@ def _track(track: s.TrackIn | None) -> Track | None:
     if track is None:
         return None
     return Track(track.distance_m, track.moving_seconds, track.max_speed_kmh)
+
+
+class MyDataController(Controller):
+    path = "/api/v1/me"
+    tags = ["me"]
+
+    @get("/export", sync_to_thread=True, summary="Everything greenapp holds about you")
+    def export_mine(self, request: MeRequest, runtime: RuntimeDep) -> s.MyDataOut:
+        user_id = request.user.user_id
+        data = rights.my_data(runtime.store, user_id)
+        projects = {d.project_id: giving.project_view(runtime.store, runtime.ctx, d.project_id)
+                    for d in data.donations}  # fmt: skip
+        return s.MyDataOut(
+            profile=None if data.profile is None else convert.profile_out(user_id, data.profile),
+            days=[convert.steps_out(d) for d in data.days],
+            trips=[convert.trip_out(t) for t in data.trips],
+            donations=[
+                convert.donation_out(d, projects[d.project_id].project) for d in data.donations
+            ],
+        )
+
+    @delete("/", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT,
+            summary="Erase your account and personal data")  # fmt: skip
+    def erase(self, request: MeRequest, runtime: RuntimeDep) -> None:
+        rights.erase_me(runtime.store, request.user.user_id)

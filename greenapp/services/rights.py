@@ -1,0 +1,39 @@
+"""People's rights over their data: a copy of all of it, and erasure.
+
+Erasure deletes the profile, every step day and trip. Donations are sponsor money already paid
+against a project, so their steps, kg and money stay, with the donor's id replaced by a random
+pseudonym no one can trace back: project totals stay right and nothing points at the person.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.donations import Donation
+from greenapp.domain.people import Profile
+from greenapp.store.ports import ActivityStore, StoreTx
+
+
+@dataclass(frozen=True, slots=True)
+class MyData:
+    profile: Profile | None
+    days: list[StepDay]
+    trips: list[Trip]
+    donations: list[Donation]
+
+
+def my_data(store: ActivityStore, user_id: str) -> MyData:
+    def work(tx: StoreTx) -> MyData:
+        return MyData(
+            tx.person(user_id),
+            tx.person_step_days(user_id),
+            tx.person_trips(user_id),
+            tx.person_donations_list(user_id),
+        )
+
+    return store.read(work)
+
+
+def erase_me(store: ActivityStore, user_id: str) -> None:
+    pseudonym = f"erased-{secrets.token_hex(12)}"
+    store.write(lambda tx: tx.erase_person(user_id, pseudonym))

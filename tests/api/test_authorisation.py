@@ -1,0 +1,114 @@
+"""Every operation against missing, expired, tampered and other people's credentials."""
+
+import base64
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+
+from greenapp.web.auth import API_AUDIENCE
+from tests.api.conftest import TODAY, AsUser, Client
+from tests.api.test_giving import donate, new_project, partner_key, walker
+
+PUBLIC = {"/healthz", "/api/v1/factors", "/api/v1/projects", "/api/v1/projects/{project_id}"}
+
+
+def _operations(client: Client) -> list[tuple[str, str]]:
+    schema = client.get("/schema/openapi.json").json()
+    return [(m.upper(), p) for p, item in schema["paths"].items() for m in item
+            if m in ("get", "put", "post", "delete")]  # fmt: skip
+
+
+@pytest.fixture
+def victim(client: Client, as_user: AsUser) -> dict[str, Any]:
+    key = partner_key(client, "Victim Trust")
+    project_id, sponsor_id = new_project(client, key)
+    headers = walker(client, as_user, "victim", steps=7777)
+    donation = donate(client, headers, project_id).json()
+    return {"key": key, "project_id": project_id, "sponsor_id": sponsor_id,
+            "donation_id": donation["donation_id"], "headers": headers}  # fmt: skip
+
+
+def _url(path: str, v: dict[str, Any]) -> str:
+    values = {
+        "project_id": v["project_id"],
+        "sponsor_id": v["sponsor_id"],
+        "donation_id": v["donation_id"],
+        "day": str(TODAY),
+        "key_id": "000000000000",
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+def _call(client: Client, method: str, url: str, headers: dict[str, str]) -> Any:
+    body = {"steps": 1} if "/steps/" in url else {}
+    return client.request(method, url, headers=headers, json=body)
+
+
+def _bad_tokens(settings_secret: str) -> dict[str, dict[str, str]]:
+    past = datetime.now(UTC) - timedelta(hours=1)
+    expired = jwt.encode({"sub": "victim", "exp": past, "aud": API_AUDIENCE}, settings_secret,
+                         algorithm="HS256")  # fmt: skip
+    good = jwt.encode({"sub": "someone", "exp": past + timedelta(days=2), "aud": API_AUDIENCE},
+                      settings_secret, algorithm="HS256")  # fmt: skip
+    head, _, signature = good.split(".")
+    claims = json.dumps({"sub": "victim", "aud": API_AUDIENCE, "exp": 4102444800})
+    forged = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
+    wrong_key = jwt.encode({"sub": "victim", "exp": past + timedelta(days=2),
+                            "aud": API_AUDIENCE}, "x" * 40, algorithm="HS256")  # fmt: skip
+    return {
+        "none": {},
+        "expired": {"Authorization": f"Bearer {expired}"},
+        "tampered": {"Authorization": f"Bearer {head}.{forged}.{signature}"},
+        "wrong key": {"Authorization": f"Bearer {wrong_key}"},
+        "garbage partner key": {"X-API-Key": "gak_000000000000_" + "A" * 43},
+    }
+
+
+def test_without_valid_credentials_nothing_but_public_reads_answers(
+    client: Client, victim: dict[str, Any], settings: Any
+) -> None:
+    operations = _operations(client)
+    assert len(operations) >= 15
+    for label, headers in _bad_tokens(settings.jwt_secret).items():
+        for method, path in operations:
+            if path in PUBLIC:
+                continue
+            response = _call(client, method, _url(path, victim), headers)
+            assert response.status_code == 401, (label, method, path, response.text)
+            assert "7777" not in response.text
+            assert victim["donation_id"] not in response.text
+
+
+def test_another_person_sees_nothing_of_the_victim(
+    client: Client, victim: dict[str, Any], as_user: AsUser
+) -> None:
+    intruder = as_user("intruder")
+    for method, path in _operations(client):
+        if not path.startswith("/api/v1/me") and "donation_id" not in path:
+            continue
+        if method == "DELETE":
+            continue
+        response = _call(client, method, _url(path, victim), intruder)
+        assert response.status_code in (200, 201, 400, 404, 422), (method, path, response.text)
+        assert "7777" not in response.text, (method, path)
+        assert "victim" not in response.text, (method, path)
+    mine = client.get("/api/v1/me/export", headers=victim["headers"]).json()
+    assert [d["steps"] for d in mine["days"]] == [7777]
+
+
+def test_another_partner_s_key_opens_nothing_of_the_victim_s(
+    client: Client, victim: dict[str, Any]
+) -> None:
+    other = partner_key(client, "Other Trust")
+    for method, path in _operations(client):
+        if not path.startswith("/api/v1/partner") or path == "/api/v1/partner/keys":
+            continue
+        response = _call(client, method, _url(path, victim), other)
+        if "{" in path:
+            assert response.status_code in (400, 404), (method, path, response.text)
+        assert victim["project_id"] not in response.text, (method, path)
+        assert victim["sponsor_id"] not in response.text, (method, path)
