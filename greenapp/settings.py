@@ -43,6 +43,7 @@ class Settings:
     daily_step_cap: int = 100_000
     operator_token_value: str | None = None
     research_k: int = 10
+    rate_limit_per_minute: int = 600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -68,6 +69,9 @@ class Settings:
             daily_step_cap=_number(env, "GREENAPP_DAILY_STEP_CAP", int, d.daily_step_cap),
             operator_token_value=env.get("GREENAPP_OPERATOR_TOKEN") or None,
             research_k=_number(env, "GREENAPP_RESEARCH_K", int, d.research_k),
+            rate_limit_per_minute=_number(
+                env, "GREENAPP_RATE_LIMIT_PER_MINUTE", int, d.rate_limit_per_minute
+            ),
         )
 
     def __post_init__(self) -> None:
@@ -78,7 +82,8 @@ class Settings:
             )
         for name, value in (("PORT", self.port), ("STEP_WINDOW_DAYS", self.step_window_days),
                             ("DAILY_STEP_CAP", self.daily_step_cap),
-                            ("RESEARCH_K", self.research_k)):  # fmt: skip
+                            ("RESEARCH_K", self.research_k),
+                            ("RATE_LIMIT_PER_MINUTE", self.rate_limit_per_minute)):  # fmt: skip
             if value <= 0:
                 raise SettingsError(f"GREENAPP_{name} must be positive, not {value}")
 
