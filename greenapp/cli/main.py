@@ -5,7 +5,7 @@ import sys
 from collections.abc import Sequence
 
 from greenapp import __version__
-from greenapp.cli import factors, ingest, partner, research, serve
+from greenapp.cli import backup, factors, ingest, partner, research, serve
 from greenapp.settings import Settings, SettingsError
 
 
@@ -19,6 +19,7 @@ def parser() -> argparse.ArgumentParser:
     partner.register(commands)
     research.register(commands)
     ingest.register(commands)
+    backup.register(commands)
     factors.register(commands)
     return top
 

@@ -1,55 +1,20 @@
 """SIGKILL under load: every answered write survives, nothing twice, totals match records."""
 
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from greenapp.store.factors.build import BuildResult
-from tests.e2e.conftest import Server
+from tests.reliability.conftest import make_project
 
 WALKERS = 8
 
 
-@pytest.fixture
-def server(tmp_path: Path, built_factors: BuildResult) -> Any:
-    running = Server(tmp_path, built_factors.path)
-    created = subprocess.run(
-        [sys.executable, "-m", "greenapp.cli.main", "partner", "create", "Trust"],
-        env=running.env(), capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    running.start()
-    key = {"X-API-Key": created.stdout.strip().splitlines()[-1]}
-    yield running, key
-    running.stop()
-
-
-def _project(server: Server, key: dict[str, str]) -> str:
-    today = datetime.now(UTC).date()
-    body = {"title": {"en": "P"}, "story": {"en": "S"}, "goal_kind": "steps",
-            "goal_amount": 10**9, "starts_on": str(today - timedelta(days=40)),
-            "ends_on": str(today + timedelta(days=5)), "min_steps": 0}  # fmt: skip
-    project_id: str = httpx.post(
-        f"{server.url}/api/v1/partner/projects", json=body, headers=key
-    ).json()["project_id"]
-    sponsor = httpx.post(f"{server.url}/api/v1/partner/projects/{project_id}/sponsors",
-                         json={"name": "S", "currency": "CNY", "rate_minor_per_10k_steps": 7},
-                         headers=key).json()  # fmt: skip
-    httpx.post(f"{server.url}/api/v1/partner/sponsors/{sponsor['sponsor_id']}/fundings",
-               json={"currency": "CNY", "amount_minor": 10**9},
-               headers={**key, "Idempotency-Key": "b"})  # fmt: skip
-    return project_id
-
-
 def test_a_killed_server_keeps_every_answered_write(server: Any) -> None:
     running, key = server
-    project_id = _project(running, key)
+    project_id = make_project(running, key)
     today = datetime.now(UTC).date()
     answered: dict[str, dict[str, int]] = {f"w{n}": {} for n in range(WALKERS)}
     donated: dict[str, set[str]] = {f"w{n}": set() for n in range(WALKERS)}

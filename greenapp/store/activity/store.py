@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from greenapp.store.activity import sql
+from greenapp.store.activity.backup import BackupInfo, backup
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.tx import DuckDBTx
 from greenapp.store.ports import ExportResult, StoreTx
@@ -68,6 +69,10 @@ class DuckDBActivityStore:
     ) -> ExportResult:
         """A consistent snapshot for researchers, taken while writes go on (see research/)."""
         return export_research(self._db, factors_db, out, k, parquet_dir)
+
+    def backup(self, out: Path) -> BackupInfo:
+        """A consistent copy of the whole store, taken while writes go on."""
+        return backup(self._db, out)
 
     def close(self) -> None:
         if self._closed:

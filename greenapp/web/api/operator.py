@@ -17,6 +17,7 @@ from msgspec import Struct
 from greenapp.domain.errors import NotAuthenticated, RuleBroken
 from greenapp.services.context import Context
 from greenapp.store.activity.ingest import IngestPlan, ingest_steps
+from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.web.runtime import RuntimeDep
 
 
@@ -48,6 +49,15 @@ class IngestOut(Struct, frozen=True):
     rejected: int
     flagged: int
     rejects_file: str | None
+
+
+class BackupIn(Struct, frozen=True, forbid_unknown_fields=True):
+    out: str
+
+
+class BackupOut(Struct, frozen=True):
+    path: str
+    rows: dict[str, int]
 
 
 def _operator(request: Request[Any, Any, Any]) -> bool:
@@ -110,3 +120,20 @@ def ingest_plan(ctx: Context, window_days: int | None) -> IngestPlan:
     return IngestPlan(
         ctx.factors, ctx.rules, ctx.car_share, ctx.latest_day(), window_days, ctx.now()
     )
+
+
+class BackupController(Controller):
+    path = "/api/v1/operator/backups"
+    tags = ["operator"]
+    include_in_schema = False
+    dependencies = {"operator": Provide(_operator, sync_to_thread=False)}
+
+    @post("/", sync_to_thread=True)
+    def make_backup(
+        self, runtime: RuntimeDep, operator: NamedDependency[bool], data: JSONBody[BackupIn]
+    ) -> BackupOut:
+        store = runtime.store
+        if not isinstance(store, DuckDBActivityStore):
+            raise RuleBroken("this store does not take file backups")
+        info = store.backup(absolute(data.out))
+        return BackupOut(str(info.path), info.rows)
