@@ -33,6 +33,7 @@ class Server:
     factors_db: Path
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] | None = None
 
     @property
     def url(self) -> str:
@@ -44,6 +45,7 @@ class Server:
             "GREENAPP_DATA_DIR": str(self.data_dir),
             "GREENAPP_FACTORS_DB": str(self.factors_db),
             "GREENAPP_JWT_SECRET": SECRET,
+            **(self.extra_env or {}),
         }
 
     def start(self) -> None:
