@@ -23,6 +23,8 @@ class StepRules:
     max_step_m: float = 2.0
     max_on_foot_kmh: float = 15.0
     max_burst_kmh: float = 45.0
+    max_steps_per_hour: int = 12_000
+    max_identical_hours: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class StepReport:
     steps: int
     device_distance_m: float | None = None
     track: Track | None = None
+    hourly: tuple[int, ...] = ()  # the phone's counts per hour of the day, when it sends them
 
 
 def refuse_if_impossible(
@@ -85,7 +88,42 @@ def flags(report: StepReport, rules: StepRules) -> tuple[str, ...]:
             )
     if report.track is not None:
         reasons.extend(_vehicle_speeds(report.track, rules))
+    reasons.extend(_machine_like(report, rules))
     return tuple(reasons)
+
+
+def _machine_like(report: StepReport, rules: StepRules) -> list[str]:
+    """What a shaken phone or a stepping machine leaves in the hourly counts."""
+    hourly = report.hourly
+    reasons = []
+    busiest = max(hourly, default=0)
+    if busiest > rules.max_steps_per_hour:
+        hour = hourly.index(busiest)
+        reasons.append(
+            f"hour {hour} had {busiest} steps, more than sustained running allows "
+            f"({rules.max_steps_per_hour} an hour, 200 a minute)"
+        )
+    if sum(hourly) > report.steps:
+        reasons.append(
+            f"the hourly counts add up to {sum(hourly)}, more than the day's {report.steps}"
+        )
+    run = _longest_identical_run(hourly)
+    if run[0] > rules.max_identical_hours:
+        reasons.append(
+            f"{run[0]} hours in a row with exactly {run[1]} steps each, as a shaken phone counts"
+        )
+    return reasons
+
+
+def _longest_identical_run(hourly: tuple[int, ...]) -> tuple[int, int]:
+    """(length, count) of the longest run of equal non-zero hourly counts."""
+    best = (0, 0)
+    length = 0
+    for n, count in enumerate(hourly):
+        length = length + 1 if n and count == hourly[n - 1] and count > 0 else 1
+        if count > 0 and length > best[0]:
+            best = (length, count)
+    return best
 
 
 def _vehicle_speeds(track: Track, rules: StepRules) -> list[str]:

@@ -29,7 +29,16 @@ from greenapp.web.runtime import Runtime, RuntimeDep
 
 _REPO_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 _PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "_templates"
-TOPICS: Final = ("footprint", "walking", "method", "electric", "equivalents", "donation", "data")
+TOPICS: Final = (
+    "footprint",
+    "walking",
+    "method",
+    "electric",
+    "equivalents",
+    "donation",
+    "fraud",
+    "data",
+)
 PUBLIC_CACHE: Final = "public, max-age=300"
 PRIVATE: Final = "private, no-store"
 

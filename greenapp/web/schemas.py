@@ -58,6 +58,13 @@ class StepsIn(Struct, frozen=True, forbid_unknown_fields=True):
     steps: Annotated[int, Meta(ge=0, examples=[8000])]
     device_distance_m: NonNegative | None = None
     track: TrackIn | None = None
+    hourly: (
+        Annotated[
+            list[Annotated[int, Meta(ge=0)]],
+            Meta(max_length=24, description="The phone's counts per hour of the day, 0-23."),
+        ]
+        | None
+    ) = None
 
 
 class StepsOut(Struct, frozen=True):

@@ -207,3 +207,18 @@ def test_a_day_that_has_begun_east_of_utc_is_not_future(client: Client, gb: dict
     tomorrow = TODAY + timedelta(days=1)
     response = client.put(f"/api/v1/me/steps/{tomorrow}", json={"steps": 300}, headers=gb)
     assert response.status_code == 200
+
+
+def test_a_shaken_phone_s_day_is_flagged_through_the_api(
+    client: Client, gb: dict[str, str]
+) -> None:
+    hourly = [0] * 8 + [6000] * 8 + [0] * 8
+    body = client.put(
+        f"/api/v1/me/steps/{TODAY}", json={"steps": 48000, "hourly": hourly}, headers=gb
+    ).json()
+    assert body["status"] == "flagged"
+    assert body["kg_co2e_avoided"] == 0
+    assert "as a shaken phone counts" in body["reasons"][0]
+    too_many = client.put(f"/api/v1/me/steps/{TODAY}", json={"steps": 48000, "hourly": [1] * 25},
+                          headers=gb)  # fmt: skip
+    assert too_many.status_code == 400

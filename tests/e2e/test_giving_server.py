@@ -137,3 +137,19 @@ def test_the_partner_command_refuses_while_the_server_holds_the_store(
     )  # fmt: skip
     assert result.returncode == 1
     assert "stop greenapp serve first" in result.stderr
+
+
+def test_one_person_giving_one_day_from_many_devices_gives_once(
+    giving: tuple[Server, dict[str, str]],
+) -> None:
+    server, key = giving
+    first, second = _project(server, key), _project(server, key)
+    headers = _ready_donor(server, "many-phones")
+    calls = [(headers, first if n % 2 else second, f"phone-{n}") for n in range(10)]
+    answers = _donate_all(server, calls)
+    made = [a for a in answers if a.status_code == 201]
+    assert len(made) == 1
+    assert all(a.status_code == 409 for a in answers if a.status_code != 201)
+    totals = [httpx.get(f"{server.url}/api/v1/projects/{p}").json()["progress"]["donations"]
+              for p in (first, second)]  # fmt: skip
+    assert sum(totals) == 1

@@ -63,7 +63,8 @@ class MeController(Controller):
         day: FromPath[date],
         data: JSONBody[s.StepsIn],
     ) -> s.StepsOut:
-        report = StepReport(day, data.steps, data.device_distance_m, _track(data.track))
+        hourly = tuple(data.hourly or ())
+        report = StepReport(day, data.steps, data.device_distance_m, _track(data.track), hourly)
         recorded = activity.record_steps(runtime.store, runtime.ctx, request.user.user_id, report)
         return convert.steps_out(recorded)
 
