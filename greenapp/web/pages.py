@@ -46,6 +46,14 @@ PageRequest = Request[Any, Any, Any]
 log = logging.getLogger("greenapp.web")
 
 
+def page_cache_key(request: PageRequest) -> str:
+    """Public pages depend on the path, the query (lang, easy) and the browser's language."""
+    locale = choose_locale(
+        request.query_params.get("lang"), None, request.headers.get("accept-language", "")
+    )
+    return f"{request.url.path}?{request.url.query}|{locale}"
+
+
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     directory = _REPO_TEMPLATES if _REPO_TEMPLATES.is_dir() else _PACKAGED_TEMPLATES
     return TemplateConfig(directory=directory, engine=JinjaTemplateEngine)
@@ -124,13 +132,14 @@ class PagesController(Controller):
     include_in_schema = False
     exception_handlers = {DomainError: _html_error, HTTPException: _html_error}
 
-    @get("/", sync_to_thread=True)
+    @get("/", sync_to_thread=True, cache=10, cache_key_builder=page_cache_key)
     def home(self, request: PageRequest, runtime: RuntimeDep) -> Template:
         projects = giving.project_views(runtime.store, runtime.ctx)
         open_projects = [v for v in projects if v.status == "open"]
         return _page(request, "home.html", PUBLIC_CACHE, projects=open_projects)
 
-    @get("/explain/{topic:str}", sync_to_thread=True)
+    # The explainers change only with the factor set, which changes only at a restart.
+    @get("/explain/{topic:str}", sync_to_thread=True, cache=300, cache_key_builder=page_cache_key)
     def explain_topic(
         self, request: PageRequest, runtime: RuntimeDep, topic: FromPath[str]
     ) -> Template:
@@ -157,7 +166,8 @@ class PagesController(Controller):
             sources=runtime.sources,
         )
 
-    @get("/projects/{project_id:str}", sync_to_thread=True)
+    @get("/projects/{project_id:str}", sync_to_thread=True, cache=10,
+         cache_key_builder=page_cache_key)  # fmt: skip
     def project(
         self, request: PageRequest, runtime: RuntimeDep, project_id: FromPath[str]
     ) -> Template:
