@@ -48,8 +48,11 @@ async def _person(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) 
             "the token's subject must be a user id of 1-64 letters, digits or _ . @ -"
         )
     runtime = connection.app.state.runtime
-    # The first authenticated request creates the person with a default profile.
-    await anyio.to_thread.run_sync(profile_of, runtime.store, runtime.ctx, user_id)
+    # The first authenticated request creates the person with a default profile. People already
+    # seen by this process are remembered, so later requests skip the store (erasure forgets).
+    if user_id not in runtime.known_people:
+        await anyio.to_thread.run_sync(profile_of, runtime.store, runtime.ctx, user_id)
+        runtime.known_people.add(user_id)
     return Person(user_id)
 
 

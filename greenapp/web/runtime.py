@@ -1,6 +1,6 @@
 """What the web layer holds while it runs: the store, the use-case context and the sources."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from litestar.di import NamedDependency
@@ -17,6 +17,8 @@ class Runtime:
     factors: tuple[Factor, ...]
     sources: dict[str, Source]
     factors_db: Path
+    # Ids of people who exist in the store, as far as this process has seen (see web/auth.py).
+    known_people: set[str] = field(default_factory=set)
 
 
 # How handlers ask for the runtime (Litestar injects it by this parameter name).

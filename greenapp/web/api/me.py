@@ -135,3 +135,4 @@ class MyDataController(Controller):
             summary="Erase your account and personal data")  # fmt: skip
     def erase(self, request: MeRequest, runtime: RuntimeDep) -> None:
         rights.erase_me(runtime.store, request.user.user_id)
+        runtime.known_people.discard(request.user.user_id)
