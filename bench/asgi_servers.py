@@ -1,6 +1,6 @@
 """Granian against uvicorn for this application, the same routes, the same data, one worker each.
 
-    .tools/bin/uv run --with uvicorn python bench/asgi_servers.py
+    .tools/bin/uv run --with uvicorn python -m bench.asgi_servers
 
 (uvicorn is not a dependency of greenapp; ``--with`` brings it for this run only.)
 """
