@@ -215,3 +215,18 @@ def test_an_unexpected_fault_is_a_problem_without_internals(
     body = problem(client.put(f"/api/v1/me/steps/{TODAY}", json={"steps": 5}, headers=headers), 500)
     assert "closed" not in str(body)
     assert body["type"] == "/problems/internal-error"
+
+
+def test_a_person_s_own_new_steps_count_in_their_standing_at_once(
+    client: Client, as_user: AsUser
+) -> None:
+    for user, steps in [("q1", 2000), ("q2", 9000)]:
+        headers = as_user(user)
+        _profile(client, headers, region="US", leaderboard=True)
+        client.put(f"/api/v1/me/steps/{TODAY}", json={"steps": steps}, headers=headers)
+    q1 = as_user("q1")
+    before = client.get("/api/v1/me/footprint?period=week", headers=q1).json()["standing"]
+    assert before["percentile"] == 0.0
+    client.put(f"/api/v1/me/steps/{TODAY}", json={"steps": 20000}, headers=q1)
+    after = client.get("/api/v1/me/footprint?period=week", headers=q1).json()["standing"]
+    assert after == {"region": "US", "people": 2, "percentile": 100.0}

@@ -254,3 +254,37 @@ ERASE_PERSON = "DELETE FROM people WHERE user_id = $user_id"
 # The one change a donation record ever sees: its donor's id replaced by a pseudonym on
 # erasure. Steps, kg and money stay, so project totals stay right.
 ERASE_DONOR = "UPDATE donations SET user_id = $pseudonym WHERE user_id = $user_id"
+
+# One person's rows for the in-memory read model (people_cache.py).
+PERSON_DAY_ROWS = """
+SELECT day, steps, distance_km, kg_co2e_avoided, kg_low, kg_high, status
+FROM step_days WHERE user_id = $user_id
+"""
+PERSON_TRIP_ROWS = """
+SELECT day, sum(distance_km), sum(kg_co2e_avoided), sum(kg_low), sum(kg_high)
+FROM trips WHERE user_id = $user_id GROUP BY day
+"""
+PERSON_DONATION_ROWS = """
+SELECT d.day, d.steps, d.kg_co2e,
+       list({'currency': l.currency, 'minor': l.amount_minor}) FILTER (WHERE l.entry_id IS NOT NULL)
+FROM donations d
+LEFT JOIN money_ledger l ON l.donation_id = d.donation_id AND l.kind = 'credit'
+WHERE d.user_id = $user_id GROUP BY d.donation_id, d.day, d.steps, d.kg_co2e
+"""
+
+# Every opted-in person's total for a region and period, for the standings cache.
+REGION_TOTALS = """
+WITH opted_in AS (
+    SELECT user_id FROM people WHERE region = $region AND leaderboard
+), steps AS (
+    SELECT user_id, sum(kg_co2e_avoided) AS kg FROM step_days
+    WHERE day BETWEEN $first AND $last AND user_id IN (SELECT user_id FROM opted_in)
+    GROUP BY user_id
+), trip_kg AS (
+    SELECT user_id, sum(kg_co2e_avoided) AS kg FROM trips
+    WHERE day BETWEEN $first AND $last AND user_id IN (SELECT user_id FROM opted_in)
+    GROUP BY user_id
+)
+SELECT o.user_id, coalesce(s.kg, 0) + coalesce(t.kg, 0)
+FROM opted_in o LEFT JOIN steps s USING (user_id) LEFT JOIN trip_kg t USING (user_id)
+"""

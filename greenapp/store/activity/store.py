@@ -21,6 +21,7 @@ import duckdb
 from greenapp.store.activity import sql
 from greenapp.store.activity.backup import BackupInfo, backup
 from greenapp.store.activity.migrations import MIGRATIONS
+from greenapp.store.activity.people_cache import PeopleCache, Standings
 from greenapp.store.activity.tx import DuckDBTx
 from greenapp.store.ports import ExportResult, StoreTx
 from greenapp.store.research.export import export_research
@@ -48,13 +49,15 @@ class DuckDBActivityStore:
         self._writer = threading.Thread(target=self._write_loop, name="activity-writer")
         self._writer.start()
         self._closed = False
+        self._people = PeopleCache()
+        self._standings = Standings()
         self.commits = 0  # transactions committed by the writer, for benchmarks and tests
 
     def read(self, work: Callable[[StoreTx], T]) -> T:
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._local.cursor = self._db.cursor()
-        return work(DuckDBTx(cursor))
+        return work(DuckDBTx(cursor, self._people, self._standings))
 
     def write(self, work: Callable[[StoreTx], T]) -> T:
         if self._closed:
@@ -122,6 +125,12 @@ class DuckDBActivityStore:
                 batch[0].done.set_exception(error)
                 return True
             return False
+        # Forget what this commit changed before anyone hears it is done, so no one reads older
+        # than their own acknowledged write.
+        if tx.touched_everyone:
+            self._people.forget_everyone()
+        else:
+            self._people.forget(tx.touched)
         for job, result in zip(batch, results, strict=True):
             job.done.set_result(result)
         return True

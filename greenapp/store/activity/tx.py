@@ -15,15 +15,26 @@ from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
 from greenapp.store.activity import sql
+from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
 
 
 class DuckDBTx:
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        cache: PeopleCache | None = None,
+        standings: Standings | None = None,
+    ) -> None:
         self._cursor = cursor
+        self._cache = cache  # set for reads; writes go to the database and name who they touch
+        self._standings = standings
+        self.touched: set[str] = set()
+        self.touched_everyone = False
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """The raw cursor, for bulk work that runs as one unit on the store's writer."""
+        self.touched_everyone = True  # bulk work may change anyone's rows
         return self._cursor
 
     def _one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -33,6 +44,11 @@ class DuckDBTx:
         return self._cursor.execute(statement, params).fetchall()
 
     def person(self, user_id: str) -> Profile | None:
+        if self._cache is not None:
+            return self._person_rows(user_id).profile
+        return self._load_profile(user_id)
+
+    def _load_profile(self, user_id: str) -> Profile | None:
         row = self._one(sql.PERSON, {"user_id": user_id})
         if row is None:
             return None
@@ -40,6 +56,7 @@ class DuckDBTx:
         return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
 
     def save_person(self, user_id: str, profile: Profile, now: datetime) -> None:
+        self.touched.add(user_id)
         self._cursor.execute(
             sql.SAVE_PERSON,
             {
@@ -62,6 +79,7 @@ class DuckDBTx:
         return None if row is None else _step_day(row)
 
     def save_step_day(self, user_id: str, record: StepDay, now: datetime) -> None:
+        self.touched.add(user_id)
         track = record.track
         s = record.saving
         self._cursor.execute(
@@ -97,6 +115,7 @@ class DuckDBTx:
         return None if row is None else (row[0], _trip(row[1:]))
 
     def add_trip(self, user_id: str, key: str, fingerprint: str, trip: Trip, now: datetime) -> None:
+        self.touched.add(user_id)
         s = trip.saving
         self._cursor.execute(
             sql.ADD_TRIP,
@@ -121,14 +140,40 @@ class DuckDBTx:
         )
 
     def day_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]:
+        if self._cache is not None:
+            return self._person_rows(user_id).day_totals(first, last)
         rows = self._all(sql.DAY_TOTALS, {"user_id": user_id, "first": first, "last": last})
         return [DayTotals(*row) for row in rows]
 
     def active_days(self, user_id: str, since: date) -> list[date]:
+        if self._cache is not None:
+            return self._person_rows(user_id).active_days(since)
         return [row[0] for row in self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})]
+
+    def _person_rows(self, user_id: str) -> PersonRows:
+        assert self._cache is not None
+        return self._cache.get(user_id, lambda: self._load_person(user_id))
+
+    def _load_person(self, user_id: str) -> PersonRows:
+        params = {"user_id": user_id}
+        days = {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6])
+                for r in self._all(sql.PERSON_DAY_ROWS, params)}  # fmt: skip
+        trips = {r[0]: (r[1], r[2], r[3], r[4]) for r in self._all(sql.PERSON_TRIP_ROWS, params)}
+        donations = [
+            (r[0], r[1], r[2], tuple(Money(c["currency"], c["minor"]) for c in r[3] or []))
+            for r in self._all(sql.PERSON_DONATION_ROWS, params)
+        ]
+        return PersonRows(self._load_profile(user_id), days, trips, donations)
 
     def standing(self, user_id: str, region: str, first: date, last: date) -> Standing | None:
         params = {"user_id": user_id, "region": region, "first": first, "last": last}
+        if self._cache is not None and self._standings is not None:
+            own = sum(d.kg for d in self.day_totals(user_id, first, last))
+            del params["user_id"]
+            return self._standings.standing(
+                region, first, last, user_id, own,
+                lambda: [(r[0], r[1]) for r in self._all(sql.REGION_TOTALS, params)],
+            )  # fmt: skip
         row = self._one(sql.STANDING, params)
         return None if row is None else Standing(region, row[0], row[1])
 
@@ -143,6 +188,7 @@ class DuckDBTx:
         return [d for d in (self.donation(i) for i in ids) if d is not None]
 
     def erase_person(self, user_id: str, pseudonym: str) -> None:
+        self.touched.add(user_id)
         params = {"user_id": user_id}
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
             self._cursor.execute(statement, params)
@@ -265,6 +311,7 @@ class DuckDBTx:
         return self._one(sql.DONATED_ON, {"user_id": user_id, "day": day}) is not None
 
     def add_donation(self, donation: Donation, key: str, fingerprint: str) -> None:
+        self.touched.add(donation.user_id)
         d = donation
         self._cursor.execute(
             sql.ADD_DONATION,
@@ -304,6 +351,8 @@ class DuckDBTx:
     def person_donations(
         self, user_id: str, first: date, last: date
     ) -> tuple[int, int, float, list[Money]]:
+        if self._cache is not None:
+            return self._person_rows(user_id).donated(first, last)
         params = {"user_id": user_id, "first": first, "last": last}
         count, steps, kg = self._one(sql.PERSON_DONATIONS, params) or (0, 0, 0.0)
         money = [Money(c, int(m)) for c, m in self._all(sql.PERSON_MONEY, params)]

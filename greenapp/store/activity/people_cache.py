@@ -1,0 +1,126 @@
+"""Each person's own rows, kept in memory for the footprint, and never older than their writes.
+
+A person's days, trips by day and donations are loaded with three statements on first use and
+then answered from memory. Every unit of work that writes a person's rows names them; the writer
+forgets those people after the commit and before it answers, so the next read reloads what was
+just acknowledged. A load that raced a write is not kept: each person has a generation that a
+forget moves on, and a load is stored only if the generation it started with is still current.
+"""
+
+import bisect
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from greenapp.domain.footprint import DayTotals, Standing
+from greenapp.domain.money import Money
+from greenapp.domain.people import Profile
+
+PEOPLE_KEPT = 20_000
+STANDINGS_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRows:
+    profile: Profile | None
+    days: dict[date, tuple[int, float, float, float, float, str]]  # steps km kg low high status
+    trips: dict[date, tuple[float, float, float, float]]  # km kg low high, summed per day
+    donations: list[tuple[date, int, float, tuple[Money, ...]]]  # day steps kg money
+
+    def day_totals(self, first: date, last: date) -> list[DayTotals]:
+        out = []
+        for day in sorted(d for d in self.days.keys() | self.trips.keys() if first <= d <= last):
+            steps, km, kg, low, high, status = self.days.get(day, (0, 0.0, 0.0, 0.0, 0.0, ""))
+            t_km, t_kg, t_low, t_high = self.trips.get(day, (0.0, 0.0, 0.0, 0.0))
+            out.append(DayTotals(day, steps, km, t_km, kg + t_kg, low + t_low, high + t_high,
+                                 status or None))  # fmt: skip
+        return out
+
+    def active_days(self, since: date) -> list[date]:
+        counted = {d for d, row in self.days.items() if row[5] == "counted" and row[0] > 0}
+        return sorted(d for d in counted | self.trips.keys() if d >= since)
+
+    def donated(self, first: date, last: date) -> tuple[int, int, float, list[Money]]:
+        chosen = [d for d in self.donations if first <= d[0] <= last]
+        money: dict[str, int] = {}
+        for *_, credits in chosen:
+            for m in credits:
+                money[m.currency] = money.get(m.currency, 0) + m.minor
+        return (len(chosen), sum(d[1] for d in chosen), sum(d[2] for d in chosen),
+                [Money(c, v) for c, v in sorted(money.items())])  # fmt: skip
+
+
+class PeopleCache:
+    def __init__(self, kept: int = PEOPLE_KEPT) -> None:
+        self._kept = kept
+        self._rows: OrderedDict[str, PersonRows] = OrderedDict()
+        self._generation: dict[str, int] = {}
+        self._epoch = 0  # moves on when everyone is forgotten at once
+        self._lock = threading.Lock()
+
+    def get(self, user_id: str, load: Callable[[], PersonRows]) -> PersonRows:
+        with self._lock:
+            rows = self._rows.get(user_id)
+            if rows is not None:
+                self._rows.move_to_end(user_id)
+                return rows
+            started = (self._epoch, self._generation.get(user_id, 0))
+        rows = load()
+        with self._lock:
+            if started == (self._epoch, self._generation.get(user_id, 0)):
+                self._rows[user_id] = rows
+                if len(self._rows) > self._kept:
+                    self._rows.popitem(last=False)
+        return rows
+
+    def forget(self, user_ids: Iterable[str]) -> None:
+        with self._lock:
+            for user_id in user_ids:
+                self._rows.pop(user_id, None)
+                self._generation[user_id] = self._generation.get(user_id, 0) + 1
+
+    def forget_everyone(self) -> None:
+        with self._lock:
+            self._rows.clear()
+            self._epoch += 1
+
+
+class Standings:
+    """Opted-in people's totals per region and period, refreshed at most once a minute.
+
+    The asking person's own total is always taken fresh from their rows, so their own writes
+    show at once; the others' totals may be up to a minute old.
+    """
+
+    def __init__(self, seconds: float = STANDINGS_SECONDS) -> None:
+        self._seconds = seconds
+        self._totals: dict[tuple[str, date, date], tuple[float, dict[str, float], list[float]]] = {}
+        self._lock = threading.Lock()
+
+    def standing(
+        self,
+        region: str,
+        first: date,
+        last: date,
+        user_id: str,
+        own_kg: float,
+        load: Callable[[], list[tuple[str, float]]],
+    ) -> Standing:
+        key = (region, first, last)
+        with self._lock:
+            cached = self._totals.get(key)
+        if cached is None or time.monotonic() - cached[0] > self._seconds:
+            rows = dict(load())
+            cached = (time.monotonic(), rows, sorted(rows.values()))
+            with self._lock:
+                self._totals[key] = cached
+        _, by_user, ordered = cached
+        others = len(ordered) - (1 if user_id in by_user else 0)
+        below = bisect.bisect_left(ordered, own_kg)
+        old = by_user.get(user_id)
+        if old is not None and old < own_kg:
+            below -= 1  # the person's older total is in the list; they do not rank against it
+        return Standing(region, others + 1, 100.0 * max(below, 0) / max(others, 1))

@@ -1,0 +1,102 @@
+"""The in-memory read model answers what the database answers, and never older than a write."""
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from greenapp.domain.activity import TripReport
+from greenapp.domain.donations import Project
+from greenapp.domain.lookup import FactorTable
+from greenapp.domain.money import Money
+from greenapp.domain.people import Profile
+from greenapp.domain.savings import CarShare
+from greenapp.domain.step_checks import StepReport
+from greenapp.services import activity, giving, partners, people
+from greenapp.services.context import Context
+from greenapp.store.activity.people_cache import PeopleCache, PersonRows
+from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.store.activity.tx import DuckDBTx
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def filled(tmp_path: Path, factor_table: FactorTable) -> DuckDBActivityStore:
+    store = DuckDBActivityStore(tmp_path / "s.duckdb")
+    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
+                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    partner, _ = partners.create_partner(store, ctx, "T")
+    project = Project("pj_cache", partner.partner_id, {"en": "P"}, {"en": "S"}, "steps", 10**6,
+                      None, TODAY - timedelta(days=40), TODAY + timedelta(days=3), 0)  # fmt: skip
+    partners.save_project(store, ctx, partner, project, creating=True)
+    sponsor = partners.add_sponsor(store, ctx, partner, "pj_cache", "S", Money("CNY", 30))
+    partners.fund(store, ctx, partner, sponsor.sponsor_id, Money("CNY", 10**6), key="k")
+    for n in range(6):
+        user = f"c{n}"
+        people.update_profile(store, ctx, user, Profile("GB"))
+        for back in range(0, 25, n + 1):
+            day = TODAY - timedelta(days=back)
+            activity.record_steps(store, ctx, user, StepReport(day, 2000 + 300 * back))
+            if back % 4 == 0:
+                activity.record_trip(store, ctx, user, TripReport(day, "bus", "car", 3.0), None)
+        giving.donate(store, ctx, user, "pj_cache", TODAY, key=f"d{n}")
+    return store
+
+
+def test_the_read_model_answers_what_the_database_answers(filled: DuckDBActivityStore) -> None:
+    cursor = filled._db.cursor()
+    cached, direct = DuckDBTx(cursor, PeopleCache()), DuckDBTx(cursor)
+    periods = [(TODAY - timedelta(days=6), TODAY), (TODAY - timedelta(days=40), TODAY),
+               (TODAY - timedelta(days=3), TODAY - timedelta(days=1))]  # fmt: skip
+    for n in range(7):  # c6 has no rows at all
+        user = f"c{n}"
+        for first, last in periods:
+            a, b = cached.day_totals(user, first, last), direct.day_totals(user, first, last)
+            assert [(d.day, d.steps, d.status) for d in a] == [
+                (d.day, d.steps, d.status) for d in b
+            ]
+            for x, y in zip(a, b, strict=True):
+                assert (x.walked_km, x.trip_km) == pytest.approx((y.walked_km, y.trip_km))
+                assert (x.kg, x.low, x.high) == pytest.approx((y.kg, y.low, y.high))
+            assert (
+                cached.person_donations(user, first, last)[:2]
+                == direct.person_donations(user, first, last)[:2]
+            )
+            assert (
+                cached.person_donations(user, first, last)[3]
+                == direct.person_donations(user, first, last)[3]
+            )
+        since = TODAY - timedelta(days=30)
+        assert cached.active_days(user, since) == sorted(direct.active_days(user, since))
+    cursor.close()
+    filled.close()
+
+
+def test_a_read_after_an_acknowledged_write_sees_it(
+    filled: DuckDBActivityStore, factor_table: FactorTable
+) -> None:
+    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
+                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    first, last = TODAY - timedelta(days=1), TODAY
+    for steps in range(30_000, 30_400, 20):
+        activity.record_steps(filled, ctx, "c0", StepReport(TODAY, steps))
+        days = filled.read(lambda tx: tx.day_totals("c0", first, last))
+        assert days[-1].steps == steps
+    filled.close()
+
+
+def test_a_load_that_raced_a_write_is_not_kept() -> None:
+    cache = PeopleCache()
+    empty = PersonRows(None, {}, {}, [])
+    fresh = PersonRows(None, {TODAY: (5, 0.0, 0.0, 0.0, 0.0, "counted")}, {}, [])
+
+    def racing_load() -> PersonRows:
+        cache.forget(["p"])  # a write commits while the old rows are being read
+        return empty
+
+    assert cache.get("p", racing_load) is empty
+    assert cache.get("p", lambda: fresh) is fresh  # reloaded, not the raced copy
+    assert cache.get("p", lambda: empty) is fresh  # now kept
+    cache.forget_everyone()
+    assert cache.get("p", lambda: empty) is empty
