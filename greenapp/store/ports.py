@@ -17,6 +17,10 @@ from greenapp.domain.reports import DonationLine
 T = TypeVar("T")
 
 
+class NotInMemory(Exception):
+    """A memory-only read needed the database; the caller retries the ordinary way."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     path: Path
@@ -87,4 +91,8 @@ class ActivityStore(Protocol):
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
     ) -> ExportResult: ...
+    def memory_view(self) -> "ActivityStore":
+        """The same store, answering reads only from memory (else NotInMemory); no writes."""
+        ...
+
     def close(self) -> None: ...

@@ -23,7 +23,7 @@ from greenapp.store.activity.backup import BackupInfo, backup
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.people_cache import PeopleCache, Standings
 from greenapp.store.activity.tx import DuckDBTx
-from greenapp.store.ports import ExportResult, StoreTx
+from greenapp.store.ports import ExportResult, NotInMemory, StoreTx
 from greenapp.store.research.export import export_research
 from greenapp.store.storage import WRITE_CONFIG
 
@@ -58,6 +58,13 @@ class DuckDBActivityStore:
         if cursor is None:
             cursor = self._local.cursor = self._db.cursor()
         return work(DuckDBTx(cursor, self._people, self._standings))
+
+    def read_from_memory(self, work: Callable[[StoreTx], T]) -> T:
+        """Run ``work`` on the read model alone; NotInMemory if it needs the database."""
+        return work(DuckDBTx(self._db, self._people, self._standings, memory_only=True))
+
+    def memory_view(self) -> "MemoryView":
+        return MemoryView(self)
 
     def write(self, work: Callable[[StoreTx], T]) -> T:
         if self._closed:
@@ -134,6 +141,30 @@ class DuckDBActivityStore:
         for job, result in zip(batch, results, strict=True):
             job.done.set_result(result)
         return True
+
+
+class MemoryView:
+    """The store as seen from memory only: for answering on the event loop without blocking."""
+
+    def __init__(self, store: DuckDBActivityStore) -> None:
+        self._store = store
+
+    def read(self, work: Callable[[StoreTx], T]) -> T:
+        return self._store.read_from_memory(work)
+
+    def write(self, work: Callable[[StoreTx], T]) -> T:
+        raise NotInMemory
+
+    def export_research(
+        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
+    ) -> ExportResult:
+        raise NotInMemory
+
+    def memory_view(self) -> "MemoryView":
+        return self
+
+    def close(self) -> None:
+        raise NotInMemory
 
 
 def migrate(db: duckdb.DuckDBPyConnection) -> list[int]:

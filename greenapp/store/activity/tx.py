@@ -16,6 +16,7 @@ from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
 from greenapp.store.activity import sql
 from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
+from greenapp.store.ports import NotInMemory
 
 
 class DuckDBTx:
@@ -24,8 +25,10 @@ class DuckDBTx:
         cursor: duckdb.DuckDBPyConnection,
         cache: PeopleCache | None = None,
         standings: Standings | None = None,
+        memory_only: bool = False,
     ) -> None:
         self._cursor = cursor
+        self._memory_only = memory_only
         self._cache = cache  # set for reads; writes go to the database and name who they touch
         self._standings = standings
         self.touched: set[str] = set()
@@ -38,9 +41,13 @@ class DuckDBTx:
         return self._cursor
 
     def _one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        if self._memory_only:
+            raise NotInMemory
         return self._cursor.execute(statement, params).fetchone()
 
     def _all(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        if self._memory_only:
+            raise NotInMemory
         return self._cursor.execute(statement, params).fetchall()
 
     def person(self, user_id: str) -> Profile | None:

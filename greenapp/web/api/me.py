@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Annotated
 
+import anyio.to_thread
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
@@ -14,6 +15,7 @@ from greenapp.domain.people import Car, Profile
 from greenapp.domain.periods import PERIODS
 from greenapp.domain.step_checks import StepReport, Track
 from greenapp.services import activity, footprint, giving, people, rights
+from greenapp.store.ports import NotInMemory
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
 from greenapp.web.auth import Person
@@ -93,8 +95,8 @@ class MeController(Controller):
         status = HTTP_201_CREATED if created else HTTP_200_OK
         return Response(convert.trip_out(trip), status_code=status)
 
-    @get("/footprint", sync_to_thread=True, summary="Your savings for a period")
-    def get_footprint(
+    @get("/footprint", summary="Your savings for a period")
+    async def get_footprint(
         self,
         request: MeRequest,
         runtime: RuntimeDep,
@@ -102,7 +104,13 @@ class MeController(Controller):
             str, QueryParameter(description=f"one of: {', '.join(PERIODS)}")
         ] = "week",
     ) -> s.FootprintOut:
-        result = footprint.footprint(runtime.store, runtime.ctx, request.user.user_id, period)
+        user_id = request.user.user_id
+        try:  # from memory, on the event loop, when the person's rows are already there
+            result = footprint.footprint(runtime.store.memory_view(), runtime.ctx, user_id, period)
+        except NotInMemory:
+            result = await anyio.to_thread.run_sync(
+                footprint.footprint, runtime.store, runtime.ctx, user_id, period
+            )
         return convert.footprint_out(result, runtime.sources)
 
 
