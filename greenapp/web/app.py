@@ -24,7 +24,7 @@ from greenapp.web import schemas as s
 from greenapp.web.api.factors import FactorsController
 from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
-from greenapp.web.api.operator import BackupController, OperatorController
+from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.limits import MAX_BODY_BYTES, rate_limit
@@ -95,7 +95,6 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             FactorsController,
             PagesController,
             OperatorController,
-            BackupController,
         ],
         template_config=template_config(),
         dependencies={"runtime": Provide(_runtime_from, sync_to_thread=False)},

@@ -115,20 +115,7 @@ class OperatorController(Controller):
             str(summary.rejects_file) if summary.rejects_file else None,
         )
 
-
-def ingest_plan(ctx: Context, window_days: int | None) -> IngestPlan:
-    return IngestPlan(
-        ctx.factors, ctx.rules, ctx.car_share, ctx.latest_day(), window_days, ctx.now()
-    )
-
-
-class BackupController(Controller):
-    path = "/api/v1/operator/backups"
-    tags = ["operator"]
-    include_in_schema = False
-    dependencies = {"operator": Provide(_operator, sync_to_thread=False)}
-
-    @post("/", sync_to_thread=True)
+    @post("/backups", sync_to_thread=True)
     def make_backup(
         self, runtime: RuntimeDep, operator: NamedDependency[bool], data: JSONBody[BackupIn]
     ) -> BackupOut:
@@ -137,3 +124,9 @@ class BackupController(Controller):
             raise RuleBroken("this store does not take file backups")
         info = store.backup(absolute(data.out))
         return BackupOut(str(info.path), info.rows)
+
+
+def ingest_plan(ctx: Context, window_days: int | None) -> IngestPlan:
+    return IngestPlan(
+        ctx.factors, ctx.rules, ctx.car_share, ctx.latest_day(), window_days, ctx.now()
+    )
