@@ -21,6 +21,7 @@ from greenapp.domain.errors import DomainError, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.services import explain, footprint, giving, people
+from greenapp.services.context import utc_now
 from greenapp.web import sessions
 from greenapp.web.charts import Bar, bar_chart
 from greenapp.web.i18n import choose_locale, translations
@@ -236,7 +237,7 @@ def _set_session(
     response.set_cookie(
         sessions.COOKIE,
         # Real time, not the service clock: the cookie's expiry is checked against real time.
-        sessions.session_cookie_value(secret, user_id, sessions.now_utc()),
+        sessions.session_cookie_value(secret, user_id, utc_now()),
         max_age=int(sessions.LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",

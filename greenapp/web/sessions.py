@@ -5,7 +5,7 @@ The cookie holds its own signed token (HS256, the server's key) for the audience
 the cookie is HttpOnly so page scripts cannot read it.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from litestar.exceptions import NotAuthorizedException
@@ -47,7 +47,3 @@ def user_from_cookie(secret: str, value: str | None) -> str:
             "the page session has ended; open the page from the app again"
         ) from None
     return token.sub
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

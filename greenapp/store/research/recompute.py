@@ -14,6 +14,7 @@ import duckdb
 from greenapp.domain.activity import baseline_car
 from greenapp.domain.lookup import FactorTable
 from greenapp.domain.people import Car, Profile
+from greenapp.store.factors.sql import quote_literal
 from greenapp.store.storage import WRITE_CONFIG
 
 COMBOS = "SELECT DISTINCT region, car_fuel, car_size, year(day) FROM daily_activity"
@@ -77,7 +78,7 @@ def recompute(export: Path, table: FactorTable, share: float) -> Recomputed:
             "another factor set, beside the stored result.'"
         )
         for column, comment in COMMENTS.items():
-            db.execute(f"COMMENT ON COLUMN recomputed_daily.{column} IS '{comment}'")
+            db.execute(f"COMMENT ON COLUMN recomputed_daily.{column} IS {quote_literal(comment)}")
         row = db.execute(
             "SELECT count(*), sum(kg_before), sum(kg_after) FROM recomputed_daily"
         ).fetchone()
