@@ -79,6 +79,9 @@ class TravelFactor:
         return tuple(factor.factor_id for factor in self.factors)
 
 
+ANSWERS_KEPT: Final = 10_000
+
+
 class FactorTable:
     """An in-memory, read-only view of one factor-set version."""
 
@@ -88,8 +91,25 @@ class FactorTable:
         for factor in factors:
             if factor.use == "default":
                 self._by_quantity.setdefault(factor.quantity, []).append(factor)
+        # The table never changes, so each distinct question is answered once; the questions
+        # are a few hundred combinations of region, year, mode and car.
+        self._answers: dict[FactorQuery, Found | FactorNotFound] = {}
 
     def find(self, query: FactorQuery) -> Found:
+        answer = self._answers.get(query)
+        if answer is None:
+            try:
+                answer = self._search(query)
+            except FactorNotFound as missing:
+                answer = missing
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.clear()
+            self._answers[query] = answer
+        if isinstance(answer, FactorNotFound):
+            raise FactorNotFound(str(answer))
+        return answer
+
+    def _search(self, query: FactorQuery) -> Found:
         for region, fallbacks in _widening(query):
             rows = [f for f in self._by_quantity.get(query.quantity, []) if _matches(f, region)]
             if rows:

@@ -1,6 +1,6 @@
 """Calendar periods for footprint summaries, and the current streak of active days."""
 
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from typing import Final
 
@@ -29,9 +29,8 @@ def period_bounds(period: str, today: date) -> tuple[date, date]:
     raise RuleBroken(f"period {period!r} is not one of: {', '.join(PERIODS)}")
 
 
-def current_streak(active_days: Iterable[date], today: date) -> int:
+def current_streak(active: AbstractSet[date], today: date) -> int:
     """Days in a row with activity, ending today, or yesterday when today has none yet."""
-    active = set(active_days)
     day = today if today in active else today - timedelta(days=1)
     streak = 0
     while day in active:

@@ -27,7 +27,7 @@ from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
 from greenapp.web.auth import jwt_auth
-from greenapp.web.limits import MAX_BODY_BYTES, rate_limit
+from greenapp.web.limits import MAX_BODY_BYTES, RateLimit
 from greenapp.web.pages import PagesController, template_config
 from greenapp.web.problems import problem_details_plugin
 from greenapp.web.runtime import Runtime, RuntimeDep
@@ -101,7 +101,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
         lifespan=[lifespan],
         on_app_init=[auth.on_app_init],
         plugins=[problem_details_plugin()],
-        middleware=[rate_limit(settings.rate_limit_per_minute).middleware],
+        middleware=[RateLimit(settings.rate_limit_per_minute)],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="greenapp",

@@ -3,14 +3,16 @@
 import base64
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
 
+from greenapp.settings import Settings
 from greenapp.web.auth import API_AUDIENCE
-from tests.api.conftest import TODAY, AsUser, Client
+from tests.api.conftest import TODAY, AsUser, Client, problem
 from tests.api.test_giving import donate, new_project, partner_key, walker
 
 PUBLIC = {"/healthz", "/api/v1/factors", "/api/v1/projects", "/api/v1/projects/{project_id}"}
@@ -112,3 +114,25 @@ def test_another_partner_s_key_opens_nothing_of_the_victim_s(
             assert response.status_code in (400, 404), (method, path, response.text)
         assert victim["project_id"] not in response.text, (method, path)
         assert victim["sponsor_id"] not in response.text, (method, path)
+
+
+def test_a_remembered_token_is_still_refused_once_it_expires(
+    client: Client, settings: Settings
+) -> None:
+    soon = datetime.now(UTC) + timedelta(seconds=2)
+    token = jwt.encode({"sub": "brief", "exp": soon, "iat": datetime.now(UTC), "aud": API_AUDIENCE},
+                       settings.token_secret(), algorithm="HS256")  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me/profile", headers=headers).status_code == 200
+    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.1)
+    problem(client.get("/api/v1/me/profile", headers=headers), 401)
+
+
+def test_a_remembered_token_with_one_byte_changed_is_verified_afresh(
+    client: Client, as_user: AsUser
+) -> None:
+    headers = as_user("careful")
+    assert client.get("/api/v1/me/profile", headers=headers).status_code == 200
+    token = headers["Authorization"].removeprefix("Bearer ")
+    flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    problem(client.get("/api/v1/me/profile", headers={"Authorization": f"Bearer {flipped}"}), 401)

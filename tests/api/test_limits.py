@@ -2,12 +2,17 @@
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import cast
 
+import jwt
 import pytest
+from litestar import Litestar, get
 from litestar.testing import TestClient
+from litestar.types import Scope
 
 from greenapp.settings import Settings
 from greenapp.web.app import create_app
+from greenapp.web.limits import RateLimit, bucket_of
 from tests.api.conftest import NOW, TODAY, AsUser, Client, problem
 
 
@@ -45,3 +50,32 @@ def test_each_partner_key_has_its_own_rate_limit(strict: Client) -> None:
     codes = [strict.get("/api/v1/partner/projects", headers=key).status_code for _ in range(6)]
     assert codes[-1] == 429
     assert strict.get("/healthz").status_code == 200
+
+
+def test_the_rate_limit_starts_afresh_each_minute() -> None:
+    @get("/ping", sync_to_thread=False)
+    def ping() -> str:
+        return "pong"
+
+    now = [120.0]
+    app = Litestar([ping], middleware=[RateLimit(2, clock=lambda: now[0])])
+    with TestClient(app) as c:
+        assert [c.get("/ping").status_code for _ in range(3)] == [200, 200, 429]
+        assert c.get("/ping").headers["retry-after"] == "60"
+        now[0] = 179.5
+        assert c.get("/ping").status_code == 429
+        now[0] = 180.0
+        assert c.get("/ping").status_code == 200
+
+
+def test_buckets_are_the_partner_key_then_the_token_subject_then_the_address() -> None:
+    token = jwt.encode({"sub": "walker-1"}, "k" * 32, algorithm="HS256")
+    key = "gak_0123456789ab_" + "s" * 43
+
+    def scope(*headers: tuple[bytes, bytes]) -> Scope:
+        return cast(Scope, {"headers": list(headers), "client": ("10.0.0.7", 5)})
+
+    assert bucket_of(scope((b"x-api-key", key.encode()))).startswith("partner:")
+    assert bucket_of(scope((b"authorization", f"Bearer {token}".encode()))) == "person:walker-1"
+    assert bucket_of(scope((b"authorization", b"Bearer not.a.jwt"))) == "address:10.0.0.7"
+    assert bucket_of(scope()) == "address:10.0.0.7"

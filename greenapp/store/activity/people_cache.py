@@ -12,7 +12,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from greenapp.domain.footprint import DayTotals, Standing
@@ -23,34 +22,52 @@ PEOPLE_KEPT = 20_000
 STANDINGS_SECONDS = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+DayRow = tuple[int, float, float, float, float, str]  # steps km kg low high status
+TripDay = tuple[float, float, float, float]  # km kg low high, summed per day
+DonationRow = tuple[date, int, float, tuple[Money, ...]]  # day steps kg money
+
+
 class PersonRows:
-    profile: Profile | None
-    days: dict[date, tuple[int, float, float, float, float, str]]  # steps km kg low high status
-    trips: dict[date, tuple[float, float, float, float]]  # km kg low high, summed per day
-    donations: list[tuple[date, int, float, tuple[Money, ...]]]  # day steps kg money
+    """One person's rows, arranged at load so that a period's answer costs what the period
+    holds, not what the person's whole history holds: days are kept sorted and found by
+    bisection, and the active days are a set for the streak to walk back through."""
+
+    __slots__ = ("_donation_days", "_donations", "_series", "_series_days", "active", "profile")
+
+    def __init__(
+        self,
+        profile: Profile | None,
+        days: dict[date, DayRow],
+        trips: dict[date, TripDay],
+        donations: list[DonationRow],
+    ) -> None:
+        self.profile = profile
+        self._series = [_day_totals(d, days.get(d), trips.get(d)) for d in sorted(days | trips)]
+        self._series_days = [t.day for t in self._series]
+        counted = {d for d, row in days.items() if row[5] == "counted" and row[0] > 0}
+        self.active: frozenset[date] = frozenset(counted | trips.keys())
+        self._donations = sorted(donations, key=lambda d: d[0])
+        self._donation_days = [d[0] for d in self._donations]
 
     def day_totals(self, first: date, last: date) -> list[DayTotals]:
-        out = []
-        for day in sorted(d for d in self.days.keys() | self.trips.keys() if first <= d <= last):
-            steps, km, kg, low, high, status = self.days.get(day, (0, 0.0, 0.0, 0.0, 0.0, ""))
-            t_km, t_kg, t_low, t_high = self.trips.get(day, (0.0, 0.0, 0.0, 0.0))
-            out.append(DayTotals(day, steps, km, t_km, kg + t_kg, low + t_low, high + t_high,
-                                 status or None))  # fmt: skip
-        return out
-
-    def active_days(self, since: date) -> list[date]:
-        counted = {d for d, row in self.days.items() if row[5] == "counted" and row[0] > 0}
-        return sorted(d for d in counted | self.trips.keys() if d >= since)
+        lo = bisect.bisect_left(self._series_days, first)
+        return self._series[lo : bisect.bisect_right(self._series_days, last, lo)]
 
     def donated(self, first: date, last: date) -> tuple[int, int, float, list[Money]]:
-        chosen = [d for d in self.donations if first <= d[0] <= last]
+        lo = bisect.bisect_left(self._donation_days, first)
+        chosen = self._donations[lo : bisect.bisect_right(self._donation_days, last, lo)]
         money: dict[str, int] = {}
         for *_, credits in chosen:
             for m in credits:
                 money[m.currency] = money.get(m.currency, 0) + m.minor
         return (len(chosen), sum(d[1] for d in chosen), sum(d[2] for d in chosen),
                 [Money(c, v) for c, v in sorted(money.items())])  # fmt: skip
+
+
+def _day_totals(day: date, steps_row: DayRow | None, trip_row: TripDay | None) -> DayTotals:
+    steps, km, kg, low, high, status = steps_row or (0, 0.0, 0.0, 0.0, 0.0, "")
+    t_km, t_kg, t_low, t_high = trip_row or (0.0, 0.0, 0.0, 0.0)
+    return DayTotals(day, steps, km, t_km, kg + t_kg, low + t_low, high + t_high, status or None)
 
 
 class PeopleCache:

@@ -1,5 +1,6 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Any
 
@@ -152,10 +153,10 @@ class DuckDBTx:
         rows = self._all(sql.DAY_TOTALS, {"user_id": user_id, "first": first, "last": last})
         return [DayTotals(*row) for row in rows]
 
-    def active_days(self, user_id: str, since: date) -> list[date]:
+    def active_days(self, user_id: str, since: date) -> AbstractSet[date]:
         if self._cache is not None:
-            return self._person_rows(user_id).active_days(since)
-        return [row[0] for row in self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})]
+            return self._person_rows(user_id).active
+        return {row[0] for row in self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})}
 
     def _person_rows(self, user_id: str) -> PersonRows:
         assert self._cache is not None
