@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +66,16 @@ def ingest_steps(
         return store.write(lambda tx: work(tx.cursor))  # type: ignore[attr-defined]
 
     try:
-        counts = on_writer(lambda c: _stage(c, run, path, plan))
+        counts = on_writer(lambda c: _check(c, run, path, plan))
         rejected_rows = on_writer(lambda c: c.execute(sql.REJECTS.format(run=run)).fetchall())
         on_writer(lambda c: _lookups(c, run, plan))
+        parameters = record_parameters(plan)
         last = counts["last_line"] or 0
         for first in range(1, last + 1, chunk_rows):
-            end = min(first + chunk_rows - 1, last)
-            on_writer(partial(_upsert, run=run, plan=plan, first=first, last=end))
+            lines = {"first": first, "last": min(first + chunk_rows - 1, last)}
+            _write_chunk(on_writer, run, {**parameters, **lines}, counts["updated"] > 0)
             if on_progress is not None:
-                on_progress(end, last)
+                on_progress(lines["last"], last)
         flagged = on_writer(lambda c: _scalar(c, sql.FLAGGED.format(run=run)))
     finally:
         on_writer(lambda c: _drop(c, run))
@@ -91,10 +91,10 @@ def ingest_steps(
     )
 
 
-def _stage(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan) -> dict[str, Any]:
-    stage = sql.STAGE_PARQUET if path.suffix.lower() == ".parquet" else sql.STAGE_CSV
-    c.execute(stage.format(run=run), {"path": str(path)})
-    columns = {row[0] for row in c.execute(sql.STAGE_COLUMNS.format(run=run)).fetchall()}
+def _check(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan) -> dict[str, Any]:
+    parquet = path.suffix.lower() == ".parquet"
+    c.execute(sql.COLUMNS_PARQUET if parquet else sql.COLUMNS_CSV, {"path": str(path)})
+    columns = {column[0] for column in c.description or ()}
     missing = {"user", "date", "steps"} - columns
     if missing:
         raise ValueError(f"{path} lacks the column(s): {', '.join(sorted(missing))}")
@@ -103,13 +103,15 @@ def _stage(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan)
         else "NULL::DOUBLE"
     )  # fmt: skip
     region = "nullif(trim(CAST(region AS VARCHAR)), '')" if "region" in columns else "NULL::VARCHAR"
+    numbered = sql.NUMBERED_PARQUET if parquet else sql.NUMBERED_CSV
     window = plan.window_days
     oldest = plan.latest - timedelta(days=window) if window is not None else None
     c.execute(
-        sql.CHECKED.format(run=run, distance=distance, region=region),
-        {"latest": plan.latest, "oldest": oldest, "window": window or 0,
+        sql.CHECKED.format(run=run, numbered=numbered, distance=distance, region=region),
+        {"path": str(path), "latest": plan.latest, "oldest": oldest, "window": window or 0,
          "cap": plan.rules.daily_cap},
     )  # fmt: skip
+    c.execute(sql.MARK_DUPLICATES.format(run=run))
     c.execute(sql.NEW_PEOPLE.format(run=run), {"now": plan.now})
     row = c.execute(sql.COUNTS.format(run=run)).fetchone()
     assert row is not None
@@ -118,9 +120,19 @@ def _stage(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan)
 
 
 def _lookups(c: duckdb.DuckDBPyConnection, run: str, plan: IngestPlan) -> None:
-    table = plan.table
+    combos = c.execute(sql.COMBOS.format(run=run)).fetchall()
+    look_up_factors(c, run, plan.table, combos)
+
+
+def look_up_factors(
+    c: duckdb.DuckDBPyConnection, run: str, table: FactorTable, combos: list[tuple[Any, ...]]
+) -> None:
+    """Fill step_factors_{run} and car_factors_{run} for ``combos`` with the core's lookups.
+
+    Each combination is (region, year, sex, height known, car fuel, car size).
+    """
     c.execute(sql.CREATE_STEP_FACTORS.format(run=run))
-    for region, year, sex, has_height in c.execute(sql.STEP_COMBOS.format(run=run)).fetchall():
+    for region, year, sex, has_height in sorted({combo[:4] for combo in combos}, key=repr):
         length = step_length(table, region, year, 100.0 if has_height else None, sex)
         f = length.factors[0]
         c.execute(
@@ -128,7 +140,7 @@ def _lookups(c: duckdb.DuckDBPyConnection, run: str, plan: IngestPlan) -> None:
             [region, year, sex, has_height, f.value, f.low, f.high, length.rule, [f.factor_id]],
         )
     c.execute(sql.CREATE_CAR_FACTORS.format(run=run))
-    for region, year, fuel, size in c.execute(sql.CAR_COMBOS.format(run=run)).fetchall():
+    for region, year, fuel, size in sorted({(*combo[:2], *combo[4:]) for combo in combos}):
         profile = Profile(region=region, car=Car(fuel, size))
         car = baseline_car(table, profile, date(year, 7, 1))
         walk = table.travel_factor("walk", region, year)
@@ -140,29 +152,39 @@ def _lookups(c: duckdb.DuckDBPyConnection, run: str, plan: IngestPlan) -> None:
         )  # fmt: skip
 
 
-def _upsert(
-    c: duckdb.DuckDBPyConnection, run: str, plan: IngestPlan, first: int, last: int
-) -> None:
+def record_parameters(plan: IngestPlan) -> dict[str, Any]:
+    """The values DAY_RECORDS needs besides its rows: the rules, the share, the version."""
     rules = plan.rules
-    c.execute(
-        sql.UPSERT_CHUNK.format(run=run),
-        {
-            "first": first,
-            "last": last,
-            "flag_above": rules.flag_above_steps,
-            "over_text": f"%d steps is more than a marathon day ({rules.flag_above_steps}); "
-            "kept but not counted",
-            "min_step": rules.min_step_m,
-            "max_step": rules.max_step_m,
-            "stride_text": "device distance gives %.2f m per step, outside a human step of "
-            f"{rules.min_step_m:g}–{rules.max_step_m:g} m",
-            "share": plan.share.share,
-            "share_low": plan.share.low,
-            "share_high": plan.share.high,
-            "version": plan.table.version,
-            "now": plan.now,
-        },
-    )
+    return {
+        "flag_above": rules.flag_above_steps,
+        "over_text": f"%d steps is more than a marathon day ({rules.flag_above_steps}); "
+        "kept but not counted",
+        "min_step": rules.min_step_m,
+        "max_step": rules.max_step_m,
+        "stride_text": "device distance gives %.2f m per step, outside a human step of "
+        f"{rules.min_step_m:g}–{rules.max_step_m:g} m",
+        "share": plan.share.share,
+        "share_low": plan.share.low,
+        "share_high": plan.share.high,
+        "version": plan.table.version,
+        "now": plan.now,
+    }
+
+
+def _write_chunk(on_writer: Writer, run: str, parameters: dict[str, Any], changed: bool) -> None:
+    """Write one chunk of lines as one unit of work: all of it or, on failure, none of it."""
+
+    def fast(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute(sql.INSERT_NEW_DAYS.format(run=run), parameters)
+        if changed:
+            c.execute(sql.UPSERT_CHANGED_DAYS.format(run=run), parameters)
+
+    try:
+        on_writer(fast)
+    except duckdb.ConstraintException:
+        # The service recorded one of the chunk's new days after the file was checked; the
+        # upsert keeps whichever count is higher, as it does for a day the store held.
+        on_writer(lambda c: c.execute(sql.UPSERT_CHUNK.format(run=run), parameters))
 
 
 def _scalar(c: duckdb.DuckDBPyConnection, statement: str) -> Any:

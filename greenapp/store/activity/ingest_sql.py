@@ -4,18 +4,21 @@ Temporary tables are named with a per-load suffix (a constant the code makes, ne
 values travel as parameters.
 """
 
-STAGE_CSV = """
-CREATE TEMP TABLE stage_{run} AS
+# The file's columns, without reading its rows.
+COLUMNS_CSV = "SELECT * FROM read_csv($path, header = true, all_varchar = true) LIMIT 0"
+COLUMNS_PARQUET = "SELECT * FROM read_parquet($path) LIMIT 0"
+# The file's rows with their line numbers (1 for the first row after a CSV header).
+NUMBERED_CSV = """
 SELECT row_number() OVER () AS line, *
 FROM read_csv($path, header = true, all_varchar = true)
 """
-STAGE_PARQUET = """
-CREATE TEMP TABLE stage_{run} AS
-SELECT row_number() OVER () AS line, * FROM read_parquet($path)
+NUMBERED_PARQUET = """
+SELECT file_row_number + 1 AS line, * EXCLUDE (file_row_number)
+FROM read_parquet($path, file_row_number = true)
 """
-STAGE_COLUMNS = "SELECT column_name FROM (DESCRIBE stage_{run})"
 
-# Typed rows and the first reason each one is refused, if any.
+# Typed rows and the first reason each one is refused, if any. A row that passes on its own
+# (passes) may still be refused as a duplicate afterwards (MARK_DUPLICATES).
 CHECKED = """
 CREATE TEMP TABLE checked_{run} AS
 WITH typed AS (
@@ -27,7 +30,7 @@ WITH typed AS (
            CAST(steps AS VARCHAR) AS steps_text,
            {distance} AS distance_m,
            {region} AS region
-    FROM stage_{run}
+    FROM ({numbered})
 ), row_checked AS (
     SELECT *,
         CASE
@@ -45,21 +48,33 @@ WITH typed AS (
             WHEN distance_m < 0 THEN 'distance_m must not be negative'
         END AS row_reason
     FROM typed
-), ranked AS (
-    -- Among the rows that pass on their own, the highest count of a day is the one kept.
-    SELECT *, CASE WHEN row_reason IS NULL
-                   THEN row_number() OVER (PARTITION BY user_id, day, row_reason IS NULL
-                                           ORDER BY steps DESC, line) END AS copy
-    FROM row_checked
 )
-SELECT r.*, d.steps AS recorded_steps, d.device_distance_m AS recorded_distance,
+SELECT r.line, r.user_id, r.day, r.steps, r.distance_m, r.region, r.date_text, r.steps_text,
+    r.row_reason IS NULL AS passes,
+    d.steps AS recorded_steps, d.device_distance_m AS recorded_distance,
     CASE
         WHEN r.row_reason IS NOT NULL THEN r.row_reason
-        WHEN r.copy > 1 THEN 'another row of this file has the same user and date and the same or a higher count'
         WHEN d.steps IS NOT NULL AND r.steps < d.steps
             THEN printf('the count for %s is already %d; a day''s count only grows (send the phone''s cumulative count)', r.day, d.steps)
     END AS reason
-FROM ranked r LEFT JOIN step_days d ON d.user_id = r.user_id AND d.day = r.day
+FROM row_checked r LEFT JOIN step_days d ON d.user_id = r.user_id AND d.day = r.day
+"""
+# Among the rows of a day that pass on their own, the highest count is kept (the first such
+# line on a tie); the others are refused. Only days the file holds more than once are ranked.
+MARK_DUPLICATES = """
+UPDATE checked_{run} SET reason = 'another row of this file has the same user and date and the same or a higher count'
+WHERE line IN (
+    SELECT line FROM (
+        SELECT c.line, row_number() OVER (PARTITION BY c.user_id, c.day
+                                          ORDER BY c.steps DESC, c.line) AS copy
+        FROM checked_{run} c
+        SEMI JOIN (SELECT user_id, day FROM checked_{run} WHERE passes
+                   GROUP BY user_id, day HAVING count(*) > 1) twice
+            ON twice.user_id = c.user_id AND twice.day = c.day
+        WHERE c.passes
+    )
+    WHERE copy > 1
+)
 """
 REJECTS = """
 SELECT line, user_id, date_text, steps_text, distance_m, reason
@@ -75,12 +90,8 @@ WHERE reason IS NULL AND user_id NOT IN (SELECT user_id FROM people)
 GROUP BY user_id
 """
 # What the core needs to look up, once per combination rather than once per row.
-STEP_COMBOS = """
-SELECT DISTINCT p.region, year(c.day), p.sex, p.height_cm IS NOT NULL
-FROM checked_{run} c JOIN people p USING (user_id) WHERE c.reason IS NULL
-"""
-CAR_COMBOS = """
-SELECT DISTINCT p.region, year(c.day), p.car_fuel, p.car_size
+COMBOS = """
+SELECT DISTINCT p.region, year(c.day), p.sex, p.height_cm IS NOT NULL, p.car_fuel, p.car_size
 FROM checked_{run} c JOIN people p USING (user_id) WHERE c.reason IS NULL
 """
 CREATE_STEP_FACTORS = """
@@ -95,33 +106,33 @@ CREATE TEMP TABLE car_factors_{run} (region VARCHAR, year INTEGER, car_fuel VARC
 INSERT_STEP_FACTOR = "INSERT INTO step_factors_{run} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 INSERT_CAR_FACTOR = "INSERT INTO car_factors_{run} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-# The day's record, computed exactly as the core's evaluate_day computes it, for the rows of
-# one chunk (lines $first..$last) that are new or changed.
-UPSERT_CHUNK = """
-INSERT INTO step_days (user_id, day, steps, device_distance_m, track_distance_m,
-    track_moving_seconds, track_max_speed_kmh, distance_km, distance_low_km, distance_high_km,
-    step_rule, step_factor_ids, status, reasons, kg_co2e_avoided, kg_low, kg_high, saving_rule,
-    saving_factor_ids, fallbacks, factor_set_version, revision, updated_at)
+STEP_DAY_COLUMNS = """
+    user_id, day, steps, device_distance_m, track_distance_m, track_moving_seconds,
+    track_max_speed_kmh, distance_km, distance_low_km, distance_high_km, step_rule,
+    step_factor_ids, status, reasons, kg_co2e_avoided, kg_low, kg_high, saving_rule,
+    saving_factor_ids, fallbacks, factor_set_version, revision, updated_at
+"""
+# The day's record, computed exactly as the core's evaluate_day computes it, from {rows}: a
+# query giving user_id, day, year, steps, distance_m and the person's region, sex, height_cm,
+# car_fuel and car_size. The factor tables are joined on columns of {rows} alone, so the join
+# with the person always comes first and the factors (a few rows) are joined to its result.
+DAY_RECORDS = """
 WITH rows AS (
-    SELECT c.user_id, c.day, c.steps, c.distance_m, p.height_cm, s.value AS step_value,
+    SELECT r.user_id, r.day, r.steps, r.distance_m, r.height_cm, s.value AS step_value,
            s.low AS step_low, s.high AS step_high, s.rule AS step_rule, s.ids AS step_ids,
            f.car, f.car_low, f.car_high, f.walk, f.walk_low, f.walk_high, f.ids AS car_ids,
            f.fallbacks,
            list_filter([
-               CASE WHEN c.steps > $flag_above THEN printf($over_text, c.steps) END,
-               CASE WHEN c.distance_m IS NOT NULL AND c.steps > 0
-                         AND NOT (c.distance_m / c.steps BETWEEN $min_step AND $max_step)
-                    THEN printf($stride_text, c.distance_m / c.steps) END
+               CASE WHEN r.steps > $flag_above THEN printf($over_text, r.steps) END,
+               CASE WHEN r.distance_m IS NOT NULL AND r.steps > 0
+                         AND NOT (r.distance_m / r.steps BETWEEN $min_step AND $max_step)
+                    THEN printf($stride_text, r.distance_m / r.steps) END
            ], lambda x: x IS NOT NULL) AS reasons
-    FROM checked_{run} c
-    JOIN people p USING (user_id)
-    JOIN step_factors_{run} s ON s.region = p.region AND s.year = year(c.day)
-         AND s.sex IS NOT DISTINCT FROM p.sex AND s.has_height = (p.height_cm IS NOT NULL)
-    JOIN car_factors_{run} f ON f.region = p.region AND f.year = year(c.day)
-         AND f.car_fuel = p.car_fuel AND f.car_size = p.car_size
-    WHERE c.reason IS NULL AND c.line BETWEEN $first AND $last
-      AND (c.recorded_steps IS NULL OR c.steps <> c.recorded_steps
-           OR c.distance_m IS DISTINCT FROM c.recorded_distance)
+    FROM ({rows}) r
+    JOIN step_factors_{run} s ON s.region = r.region AND s.year = r.year
+         AND s.sex IS NOT DISTINCT FROM r.sex AND s.has_height = (r.height_cm IS NOT NULL)
+    JOIN car_factors_{run} f ON f.region = r.region AND f.year = r.year
+         AND f.car_fuel = r.car_fuel AND f.car_size = r.car_size
 ), walked AS (
     SELECT *, len(reasons) > 0 AS flagged,
            CASE WHEN distance_m IS NOT NULL AND steps > 0 AND len(reasons) = 0 THEN 'device'
@@ -156,6 +167,26 @@ SELECT user_id, day, steps, distance_m, NULL, NULL, NULL, km, low_km, high_km, r
        CASE WHEN saves THEN fallbacks ELSE []::VARCHAR[] END,
        $version, 1, $now
 FROM distances
+"""
+
+
+def day_records(rows: str) -> str:
+    """DAY_RECORDS computed from ``rows`` (a constant query of this module or a benchmark's)."""
+    return DAY_RECORDS.replace("{rows}", rows)
+
+
+# The rows of lines $first..$last the file may write, with the person they belong to.
+_WRITABLE = """
+SELECT c.user_id, c.day, year(c.day) AS year, c.steps, c.distance_m, p.region, p.sex,
+       p.height_cm, p.car_fuel, p.car_size
+FROM checked_{run} c JOIN people p USING (user_id)
+WHERE c.reason IS NULL AND c.line BETWEEN $first AND $last AND ({which})
+"""
+_NEW = "c.recorded_steps IS NULL"
+_CHANGED = """c.recorded_steps IS NOT NULL AND (c.steps <> c.recorded_steps
+    OR c.distance_m IS DISTINCT FROM c.recorded_distance)"""
+_NEW_OR_CHANGED = f"({_NEW}) OR ({_CHANGED})"
+_UPDATE_RECORDED = """
 ON CONFLICT (user_id, day) DO UPDATE SET
     steps = excluded.steps, device_distance_m = excluded.device_distance_m,
     track_distance_m = NULL, track_moving_seconds = NULL, track_max_speed_kmh = NULL,
@@ -172,6 +203,21 @@ WHERE excluded.steps > step_days.steps
    OR (excluded.steps = step_days.steps
        AND excluded.device_distance_m IS DISTINCT FROM step_days.device_distance_m)
 """
+_INSERT = f"INSERT INTO step_days ({STEP_DAY_COLUMNS})"
+
+# Days the store did not hold when the file was checked: a plain insert, with no conflict
+# handling to pay for. It fails as a whole if the service recorded one of them meanwhile, and
+# the chunk is then written with UPSERT_CHUNK instead.
+INSERT_NEW_DAYS = _INSERT + day_records(_WRITABLE.replace("{which}", _NEW))
+# Days the store held with another count or distance.
+UPSERT_CHANGED_DAYS = (
+    _INSERT + day_records(_WRITABLE.replace("{which}", _CHANGED)) + _UPDATE_RECORDED
+)
+# Every day of the chunk that differs from what was stored, whatever the store holds now.
+UPSERT_CHUNK = (
+    _INSERT + day_records(_WRITABLE.replace("{which}", _NEW_OR_CHANGED)) + _UPDATE_RECORDED
+)
+
 COUNTS = """
 SELECT count(*) AS rows_read,
        count(*) FILTER (WHERE reason IS NOT NULL) AS rejected,
@@ -189,4 +235,4 @@ SELECT count(*) FROM step_days d JOIN checked_{run} c ON c.user_id = d.user_id A
 WHERE c.reason IS NULL AND d.status = 'flagged'
 """
 DROP = "DROP TABLE IF EXISTS {name}_{run}"
-TEMP_TABLES = ("stage", "checked", "step_factors", "car_factors")
+TEMP_TABLES = ("checked", "step_factors", "car_factors")
