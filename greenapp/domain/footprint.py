@@ -30,14 +30,14 @@ class Totals:
 
 
 def totals(series: Sequence[DayTotals]) -> Totals:
-    return Totals(
-        days=len(series),
-        steps=sum(d.steps for d in series),
-        km=sum(d.walked_km + d.trip_km for d in series),
-        kg=sum(d.kg for d in series),
-        low=sum(d.low for d in series),
-        high=sum(d.high for d in series),
-    )
+    steps, km, kg, low, high = 0, 0.0, 0.0, 0.0, 0.0
+    for d in series:
+        steps += d.steps
+        km += d.walked_km + d.trip_km
+        kg += d.kg
+        low += d.low
+        high += d.high
+    return Totals(len(series), steps, km, kg, low, high)
 
 
 @dataclass(frozen=True, slots=True)

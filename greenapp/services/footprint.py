@@ -8,7 +8,7 @@ from greenapp.domain.equivalents import Equivalent, equivalents
 from greenapp.domain.footprint import DayTotals, Standing, Totals, totals
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
-from greenapp.domain.periods import current_streak, period_bounds
+from greenapp.domain.periods import period_bounds
 from greenapp.services.context import Context
 from greenapp.store.ports import ActivityStore, StoreTx
 
@@ -58,7 +58,7 @@ def footprint(store: ActivityStore, ctx: Context, user_id: str, period: str) -> 
             totals=summed,
             series=series,
             equivalents=equivalents(summed.kg, ctx.factors, profile.region, today.year, car),
-            streak_days=current_streak(active, today),
+            streak_days=active.streak(today),
             standing=standing,
             factor_set_version=ctx.factors.version,
             donated=DonatedTotals(*tx.person_donations(user_id, first, last)),

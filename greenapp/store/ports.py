@@ -1,7 +1,6 @@
 """What the services need from a store. The DuckDB store implements these; so can others."""
 
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
 from greenapp.domain.partners import Partner, StoredKey
 from greenapp.domain.people import Profile
+from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ class ActivityTx(Protocol):
         self, user_id: str, key: str, fingerprint: str, trip: Trip, now: datetime
     ) -> None: ...
     def day_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]: ...
-    def active_days(self, user_id: str, since: date) -> AbstractSet[date]:
+    def active_days(self, user_id: str, since: date) -> ActiveDays:
         """Days with counted steps or a trip: at least those since ``since``, maybe older."""
         ...
 

@@ -68,8 +68,10 @@ def test_the_read_model_answers_what_the_database_answers(filled: DuckDBActivity
                 == direct.person_donations(user, first, last)[3]
             )
         since = TODAY - timedelta(days=30)
-        recent = {d for d in cached.active_days(user, since) if d >= since}
-        assert recent == direct.active_days(user, since)
+        cached_days, direct_days = cached.active_days(user, since), direct.active_days(user, since)
+        assert cached_days.streak(TODAY) == direct_days.streak(TODAY)
+        for day in (TODAY - timedelta(days=back) for back in range(31)):
+            assert (day in cached_days) == (day in direct_days)
     cursor.close()
     filled.close()
 

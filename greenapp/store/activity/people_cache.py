@@ -17,6 +17,7 @@ from datetime import date
 from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
+from greenapp.domain.periods import ActiveDays
 
 PEOPLE_KEPT = 20_000
 STANDINGS_SECONDS = 60.0
@@ -45,7 +46,7 @@ class PersonRows:
         self._series = [_day_totals(d, days.get(d), trips.get(d)) for d in sorted(days | trips)]
         self._series_days = [t.day for t in self._series]
         counted = {d for d, row in days.items() if row[5] == "counted" and row[0] > 0}
-        self.active: frozenset[date] = frozenset(counted | trips.keys())
+        self.active = ActiveDays(counted | trips.keys())
         self._donations = sorted(donations, key=lambda d: d[0])
         self._donation_days = [d[0] for d in self._donations]
 

@@ -1,6 +1,5 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
-from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
 from greenapp.domain.partners import Partner, StoredKey
 from greenapp.domain.people import Car, Profile
+from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
@@ -153,10 +153,11 @@ class DuckDBTx:
         rows = self._all(sql.DAY_TOTALS, {"user_id": user_id, "first": first, "last": last})
         return [DayTotals(*row) for row in rows]
 
-    def active_days(self, user_id: str, since: date) -> AbstractSet[date]:
+    def active_days(self, user_id: str, since: date) -> ActiveDays:
         if self._cache is not None:
             return self._person_rows(user_id).active
-        return {row[0] for row in self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})}
+        rows = self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})
+        return ActiveDays(row[0] for row in rows)
 
     def _person_rows(self, user_id: str) -> PersonRows:
         assert self._cache is not None
