@@ -30,12 +30,18 @@ from greenapp.web.auth import make_token
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECRET = "a-benchmark-secret-that-is-long-enough-to-use"
+# Each wrk thread takes its own share of the people, so a person's counts only ever rise.
 LUA_TOKENS = """
 tokens = {{{tokens}}}
+threads_made = 0
+function setup(thread)
+  thread:set("share", threads_made)
+  threads_made = threads_made + 1
+end
 counter = 0
 request = function()
   counter = counter + 1
-  local token = tokens[(counter % #tokens) + 1]
+  local token = tokens[((counter * 2 + share) % #tokens) + 1]
   wrk.headers["Authorization"] = "Bearer " .. token
   {body}
 end

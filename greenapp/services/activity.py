@@ -15,7 +15,7 @@ from greenapp.domain.errors import Conflict
 from greenapp.domain.people import Profile
 from greenapp.domain.step_checks import StepReport, refuse_if_impossible
 from greenapp.services.context import Context
-from greenapp.store.ports import ActivityStore, ActivityTx
+from greenapp.store.ports import ActivityStore, ActivityTx, Preload
 
 
 def record_steps(store: ActivityStore, ctx: Context, user_id: str, report: StepReport) -> StepDay:
@@ -33,7 +33,7 @@ def record_steps(store: ActivityStore, ctx: Context, user_id: str, report: StepR
         tx.save_step_day(user_id, day, ctx.now())
         return day
 
-    return store.write(work)
+    return store.write(work, Preload(people=(user_id,), step_days=((user_id, report.day),)))
 
 
 def record_trip(

@@ -89,9 +89,18 @@ class StoreTx(ActivityTx, GivingTx, Protocol):
     """Everything one unit of work can do."""
 
 
+@dataclass(frozen=True, slots=True)
+class Preload:
+    """Rows a unit of work is going to read, so that a shared commit can read its units' rows
+    together. Only a hint: a unit still reads whatever it needs."""
+
+    people: tuple[str, ...] = ()
+    step_days: tuple[tuple[str, date], ...] = ()
+
+
 class ActivityStore(Protocol):
     def read(self, work: Callable[[StoreTx], T]) -> T: ...
-    def write(self, work: Callable[[StoreTx], T]) -> T: ...
+    def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T: ...
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
     ) -> ExportResult: ...

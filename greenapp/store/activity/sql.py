@@ -17,6 +17,11 @@ PERSON = """
 SELECT region, height_cm, sex, car_fuel, car_size, locale, easy_mode, leaderboard, time_zone
 FROM people WHERE user_id = $user_id
 """
+PEOPLE_BY_IDS = """
+SELECT user_id, region, height_cm, sex, car_fuel, car_size, locale, easy_mode, leaderboard,
+       time_zone
+FROM people WHERE user_id = ANY($user_ids)
+"""
 SAVE_PERSON = """
 INSERT INTO people (user_id, region, height_cm, sex, car_fuel, car_size, locale, easy_mode,
                     leaderboard, time_zone, created_at, updated_at)
@@ -35,12 +40,7 @@ distance_km, distance_low_km, distance_high_km, step_rule, step_factor_ids, stat
 kg_co2e_avoided, kg_low, kg_high, saving_rule, saving_factor_ids, fallbacks, factor_set_version
 """
 STEP_DAY = f"SELECT {STEP_DAY_COLUMNS} FROM step_days WHERE user_id = $user_id AND day = $day"
-SAVE_STEP_DAY = f"""
-INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
-VALUES ($user_id, $day, $steps, $device_distance_m, $track_distance_m, $track_moving_seconds,
-        $track_max_speed_kmh, $distance_km, $distance_low_km, $distance_high_km, $step_rule,
-        $step_factor_ids, $status, $reasons, $kg_co2e_avoided, $kg_low, $kg_high, $saving_rule,
-        $saving_factor_ids, $fallbacks, $factor_set_version, 1, $now)
+_STEP_DAY_UPDATE = """
 ON CONFLICT (user_id, day) DO UPDATE SET
     steps = excluded.steps, device_distance_m = excluded.device_distance_m,
     track_distance_m = excluded.track_distance_m,
@@ -53,7 +53,47 @@ ON CONFLICT (user_id, day) DO UPDATE SET
     kg_high = excluded.kg_high, saving_rule = excluded.saving_rule,
     saving_factor_ids = excluded.saving_factor_ids, fallbacks = excluded.fallbacks,
     factor_set_version = excluded.factor_set_version,
-    revision = step_days.revision + 1, updated_at = excluded.updated_at
+    revision = step_days.revision + excluded.revision, updated_at = excluded.updated_at
+"""
+SAVE_STEP_DAY = f"""
+INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
+VALUES ($user_id, $day, $steps, $device_distance_m, $track_distance_m, $track_moving_seconds,
+        $track_max_speed_kmh, $distance_km, $distance_low_km, $distance_high_km, $step_rule,
+        $step_factor_ids, $status, $reasons, $kg_co2e_avoided, $kg_low, $kg_high, $saving_rule,
+        $saving_factor_ids, $fallbacks, $factor_set_version, 1, $now)
+{_STEP_DAY_UPDATE}"""
+# A shared commit's step days: one list per column, all of the same length, unnested side by
+# side into rows; revision there counts the saves each row stands for.
+SAVE_STEP_DAYS = f"""
+INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
+SELECT CAST(unnest($user_id) AS VARCHAR),
+       CAST(unnest($day) AS DATE),
+       CAST(unnest($steps) AS INTEGER),
+       CAST(unnest($device_distance_m) AS DOUBLE),
+       CAST(unnest($track_distance_m) AS DOUBLE),
+       CAST(unnest($track_moving_seconds) AS DOUBLE),
+       CAST(unnest($track_max_speed_kmh) AS DOUBLE),
+       CAST(unnest($distance_km) AS DOUBLE),
+       CAST(unnest($distance_low_km) AS DOUBLE),
+       CAST(unnest($distance_high_km) AS DOUBLE),
+       CAST(unnest($step_rule) AS VARCHAR),
+       CAST(unnest($step_factor_ids) AS VARCHAR[]),
+       CAST(unnest($status) AS VARCHAR),
+       CAST(unnest($reasons) AS VARCHAR[]),
+       CAST(unnest($kg_co2e_avoided) AS DOUBLE),
+       CAST(unnest($kg_low) AS DOUBLE),
+       CAST(unnest($kg_high) AS DOUBLE),
+       CAST(unnest($saving_rule) AS VARCHAR),
+       CAST(unnest($saving_factor_ids) AS VARCHAR[]),
+       CAST(unnest($fallbacks) AS VARCHAR[]),
+       CAST(unnest($factor_set_version) AS VARCHAR),
+       CAST(unnest($revision) AS INTEGER),
+       CAST(unnest($updated_at) AS TIMESTAMPTZ)
+{_STEP_DAY_UPDATE}"""
+# A batch's keys: every pair of the given people and days (the caller keeps the pairs it asked).
+STEP_DAYS_BY_KEYS = f"""
+SELECT user_id, {STEP_DAY_COLUMNS} FROM step_days
+WHERE day = ANY($days) AND user_id = ANY($user_ids)
 """
 
 TRIP_COLUMNS = """

@@ -1,5 +1,6 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
 from greenapp.store.activity import sql
 from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
-from greenapp.store.ports import NotInMemory
+from greenapp.store.ports import NotInMemory, Preload
 
 
 class DuckDBTx:
@@ -27,45 +28,82 @@ class DuckDBTx:
         cache: PeopleCache | None = None,
         standings: Standings | None = None,
         memory_only: bool = False,
+        batch: "WriteBatch | None" = None,
     ) -> None:
         self._cursor = cursor
+        self._batch = batch
         self._memory_only = memory_only
         self._cache = cache  # set for reads; writes go to the database and name who they touch
         self._standings = standings
         self.touched: set[str] = set()
         self.touched_everyone = False
+        self.writes = 0  # changes asked for so far; a unit that made none can fail alone
 
     @property
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """The raw cursor, for bulk work that runs as one unit on the store's writer."""
         self.touched_everyone = True  # bulk work may change anyone's rows
+        self.writes += 1
+        self.flush()
         return self._cursor
 
-    def _one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    def _read(self, statement: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
         if self._memory_only:
             raise NotInMemory
-        return self._cursor.execute(statement, params).fetchone()
+        if self._batch is not None and self._batch.pending:
+            self.flush()  # every statement sees the step days saved before it
+        return self._cursor.execute(statement, params)
+
+    def _execute(self, statement: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+        self.writes += 1
+        return self._read(statement, params)
+
+    def _one(self, statement: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        return self._read(statement, params).fetchone()
 
     def _all(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        if self._memory_only:
-            raise NotInMemory
-        return self._cursor.execute(statement, params).fetchall()
+        return self._read(statement, params).fetchall()
+
+    def preload(self, wanted: Preload) -> None:
+        """Read what a batch's units of work will ask for, in two statements for all of them."""
+        assert self._batch is not None
+        batch = self._batch
+        people = [u for u in set(wanted.people) if u not in batch.people]
+        if people:
+            batch.people.update(dict.fromkeys(people))
+            for user_id, *row in self._all(sql.PEOPLE_BY_IDS, {"user_ids": people}):
+                batch.people[user_id] = _profile(tuple(row))
+        keys = [k for k in set(wanted.step_days) if k not in batch.step_days]
+        if keys:
+            batch.step_days.update(dict.fromkeys(keys))
+            params = {"user_ids": list({u for u, _ in keys}), "days": list({d for _, d in keys})}
+            for user_id, *row in self._all(sql.STEP_DAYS_BY_KEYS, params):
+                if (user_id, row[0]) in batch.step_days:
+                    batch.step_days[(user_id, row[0])] = _step_day(tuple(row))
+
+    def flush(self) -> None:
+        """Write the batch's pending step days with one statement."""
+        if self._batch is None or not self._batch.pending:
+            return
+        pending, self._batch.pending = self._batch.pending, {}
+        self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(pending))
 
     def person(self, user_id: str) -> Profile | None:
         if self._cache is not None:
             return self._person_rows(user_id).profile
+        if self._batch is not None and user_id in self._batch.people:
+            return self._batch.people[user_id]
         return self._load_profile(user_id)
 
     def _load_profile(self, user_id: str) -> Profile | None:
         row = self._one(sql.PERSON, {"user_id": user_id})
-        if row is None:
-            return None
-        region, height, sex, fuel, size, locale, easy, leaderboard, zone = row
-        return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
+        return None if row is None else _profile(row)
 
     def save_person(self, user_id: str, profile: Profile, now: datetime) -> None:
         self.touched.add(user_id)
-        self._cursor.execute(
+        if self._batch is not None:
+            self._batch.people[user_id] = profile
+        self._execute(
             sql.SAVE_PERSON,
             {
                 "user_id": user_id,
@@ -83,14 +121,23 @@ class DuckDBTx:
         )
 
     def step_day(self, user_id: str, day: date) -> StepDay | None:
+        if self._batch is not None and (user_id, day) in self._batch.step_days:
+            return self._batch.step_days[(user_id, day)]
         row = self._one(sql.STEP_DAY, {"user_id": user_id, "day": day})
         return None if row is None else _step_day(row)
 
     def save_step_day(self, user_id: str, record: StepDay, now: datetime) -> None:
         self.touched.add(user_id)
+        if self._batch is not None:  # written with the batch's others, before anything reads
+            self.writes += 1
+            key = (user_id, record.day)
+            saves = self._batch.pending[key][2] if key in self._batch.pending else 0
+            self._batch.pending[key] = (record, now, saves + 1)
+            self._batch.step_days[key] = record
+            return
         track = record.track
         s = record.saving
-        self._cursor.execute(
+        self._execute(
             sql.SAVE_STEP_DAY,
             {
                 "user_id": user_id,
@@ -125,7 +172,7 @@ class DuckDBTx:
     def add_trip(self, user_id: str, key: str, fingerprint: str, trip: Trip, now: datetime) -> None:
         self.touched.add(user_id)
         s = trip.saving
-        self._cursor.execute(
+        self._execute(
             sql.ADD_TRIP,
             {
                 "user_id": user_id,
@@ -198,10 +245,12 @@ class DuckDBTx:
 
     def erase_person(self, user_id: str, pseudonym: str) -> None:
         self.touched.add(user_id)
+        if self._batch is not None:
+            self._batch.forget(user_id)
         params = {"user_id": user_id}
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
-            self._cursor.execute(statement, params)
-        self._cursor.execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
+            self._execute(statement, params)
+        self._execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
 
     # Giving: partners, keys, projects, sponsors, money and donations.
 
@@ -211,7 +260,7 @@ class DuckDBTx:
 
     def add_partner(self, partner: Partner, now: datetime) -> None:
         params = {"partner_id": partner.partner_id, "name": partner.name, "now": now}
-        self._cursor.execute(sql.ADD_PARTNER, params)
+        self._execute(sql.ADD_PARTNER, params)
 
     def api_key(self, key_id: str) -> StoredKey | None:
         row = self._one(sql.API_KEY, {"key_id": key_id})
@@ -219,11 +268,11 @@ class DuckDBTx:
 
     def add_api_key(self, key_id: str, partner_id: str, digest: str, now: datetime) -> None:
         params = {"key_id": key_id, "partner_id": partner_id, "key_sha256": digest, "now": now}
-        self._cursor.execute(sql.ADD_API_KEY, params)
+        self._execute(sql.ADD_API_KEY, params)
 
     def revoke_api_key(self, key_id: str, partner_id: str, now: datetime) -> bool:
         params = {"key_id": key_id, "partner_id": partner_id, "now": now}
-        return self._one(sql.REVOKE_API_KEY, params) is not None
+        return self._execute(sql.REVOKE_API_KEY, params).fetchone() is not None
 
     def project(self, project_id: str) -> Project | None:
         row = self._one(sql.PROJECT, {"project_id": project_id})
@@ -235,7 +284,7 @@ class DuckDBTx:
         return [_project(r) for r in self._all(sql.PARTNER_PROJECTS, {"partner_id": partner_id})]
 
     def save_project(self, project: Project, now: datetime) -> None:
-        self._cursor.execute(
+        self._execute(
             sql.SAVE_PROJECT,
             {
                 "project_id": project.project_id,
@@ -262,7 +311,7 @@ class DuckDBTx:
         return None if row is None else (row[-1], _sponsor(row))
 
     def add_sponsor(self, partner_id: str, sponsor: Sponsor, now: datetime) -> None:
-        self._cursor.execute(
+        self._execute(
             sql.ADD_SPONSOR,
             {
                 "sponsor_id": sponsor.sponsor_id,
@@ -294,7 +343,7 @@ class DuckDBTx:
         key: str | None,
         now: datetime,
     ) -> None:
-        self._cursor.execute(
+        self._execute(
             sql.ADD_LEDGER_ENTRY,
             {
                 "entry_id": entry_id,
@@ -322,7 +371,7 @@ class DuckDBTx:
     def add_donation(self, donation: Donation, key: str, fingerprint: str) -> None:
         self.touched.add(donation.user_id)
         d = donation
-        self._cursor.execute(
+        self._execute(
             sql.ADD_DONATION,
             {
                 "donation_id": d.donation_id,
@@ -428,6 +477,54 @@ def _donation(row: tuple[Any, ...]) -> Donation:
         created_at=created_at,
         locale=locale,
     )
+
+
+def _profile(row: tuple[Any, ...]) -> Profile:
+    region, height, sex, fuel, size, locale, easy, leaderboard, zone = row
+    return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
+
+
+PendingDay = tuple[StepDay, datetime, int]  # the record, when, how many saves it stands for
+
+
+@dataclass(slots=True)
+class WriteBatch:
+    """One shared commit's view: rows preloaded for its units of work, and step days saved by
+    them but not yet written (they are written together, before any other statement runs)."""
+
+    people: dict[str, Profile | None] = field(default_factory=dict)
+    step_days: dict[tuple[str, date], StepDay | None] = field(default_factory=dict)
+    pending: dict[tuple[str, date], PendingDay] = field(default_factory=dict)
+
+    def forget(self, user_id: str) -> None:
+        self.people.pop(user_id, None)
+        for key in [k for k in self.step_days if k[0] == user_id]:
+            del self.step_days[key]
+
+
+_STEP_DAY_FIELDS = (
+    "user_id", "day", "steps", "device_distance_m", "track_distance_m", "track_moving_seconds",
+    "track_max_speed_kmh", "distance_km", "distance_low_km", "distance_high_km", "step_rule",
+    "step_factor_ids", "status", "reasons", "kg_co2e_avoided", "kg_low", "kg_high",
+    "saving_rule", "saving_factor_ids", "fallbacks", "factor_set_version", "revision",
+    "updated_at",
+)  # fmt: skip
+
+
+def _step_day_columns(pending: dict[tuple[str, date], PendingDay]) -> dict[str, list[Any]]:
+    """The rows as one list per column, the shape SAVE_STEP_DAYS unnests."""
+    rows = []
+    for (user_id, day), (r, now, saves) in pending.items():
+        t, s = r.track, r.saving
+        rows.append((
+            user_id, day, r.steps, r.device_distance_m, t and t.distance_m,
+            t and t.moving_seconds, t and t.max_speed_kmh, r.distance_km, r.distance_low_km,
+            r.distance_high_km, r.step_rule, list(r.step_factor_ids), r.status, list(r.reasons),
+            s.kg, s.low, s.high, s.rule, list(s.factor_ids), list(s.fallbacks),
+            r.factor_set_version, saves, now,
+        ))  # fmt: skip
+    columns = zip(*rows, strict=True)
+    return {name: list(c) for name, c in zip(_STEP_DAY_FIELDS, columns, strict=True)}
 
 
 def _step_day(row: tuple[Any, ...]) -> StepDay:

@@ -1,0 +1,160 @@
+"""A shared commit reads its units' rows together and writes their step days together; what it
+stores must be exactly what one unit at a time would store."""
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from greenapp.domain.activity import StepDay, evaluate_day
+from greenapp.domain.errors import RuleBroken
+from greenapp.domain.lookup import FactorTable
+from greenapp.domain.people import Profile
+from greenapp.domain.savings import CarShare
+from greenapp.domain.step_checks import StepReport, StepRules, Track
+from greenapp.services import activity, people
+from greenapp.services.context import Context
+from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.store.activity.tx import DuckDBTx, WriteBatch
+from greenapp.store.ports import StoreTx
+from greenapp.store.storage import WRITE_CONFIG
+
+TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 20, tzinfo=UTC)
+SHARE = CarShare(0.05, 0.02, 0.2)
+
+
+def _records(table: FactorTable) -> list[tuple[str, StepDay]]:
+    """Step days of several kinds, with one person-day saved twice."""
+    rules = StepRules()
+    reports = [
+        ("ana", StepReport(TODAY, 4000)),
+        ("ana", StepReport(TODAY - timedelta(days=1), 9000, device_distance_m=6100.0)),
+        ("bo", StepReport(TODAY, 12000, track=Track(8000.0, 5400.0, 6.5))),
+        ("bo", StepReport(TODAY, 80_000)),  # flagged, and a second save of the same day
+        ("cy", StepReport(TODAY, 0)),
+    ]
+    return [(u, evaluate_day(r, Profile("GB"), table, rules, SHARE)) for u, r in reports]
+
+
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute("SELECT * FROM step_days ORDER BY user_id, day").fetchall()
+
+
+def test_a_shared_commit_stores_exactly_what_single_saves_store(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    saves = _records(factor_table)
+    one_by_one, together = tmp_path / "one.duckdb", tmp_path / "together.duckdb"
+    DuckDBActivityStore(one_by_one).close()
+    with duckdb.connect(str(one_by_one), config=dict(WRITE_CONFIG)) as db:
+        plain = DuckDBTx(db)
+        for user_id, record in saves:
+            plain.save_step_day(user_id, record, NOW)
+
+    def save_all(tx: StoreTx) -> None:
+        for user_id, record in saves:
+            tx.save_step_day(user_id, record, NOW)
+
+    store = DuckDBActivityStore(together)
+    store.write(save_all)
+    store.close()
+
+    assert _rows(together) == _rows(one_by_one)
+    revisions = {(r[0], r[1]): r[-2] for r in _rows(together)}
+    assert revisions[("bo", TODAY)] == 2  # two saves, one row
+
+
+def test_within_a_shared_commit_every_read_sees_the_step_days_saved_before_it(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    (user_id, first), *_ = _records(factor_table)
+    store = DuckDBActivityStore(tmp_path / "s.duckdb")
+    store.close()
+    with duckdb.connect(str(tmp_path / "s.duckdb"), config=dict(WRITE_CONFIG)) as db:
+        tx = DuckDBTx(db, batch=WriteBatch())
+        db.begin()
+        tx.save_step_day(user_id, first, NOW)
+        assert tx.step_day(user_id, TODAY) == first  # from the pending rows
+        assert [d.steps for d in tx.person_step_days(user_id)] == [4000]  # SQL, after a flush
+        db.rollback()
+    assert _rows(tmp_path / "s.duckdb") == []
+
+
+def test_concurrent_uploads_share_commits_and_each_sees_its_own_earlier_count(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    store = DuckDBActivityStore(tmp_path / "c.duckdb")
+    ctx = Context(factor_table, SHARE, clock=lambda: NOW)
+    walkers = [f"w{n}" for n in range(48)]
+    for user_id in walkers:
+        people.update_profile(store, ctx, user_id, Profile("GB"))
+    commits_before = store.commits
+    start = threading.Barrier(len(walkers))
+    refused: list[str] = []
+
+    def walk(user_id: str) -> None:
+        start.wait()
+        for steps in (1000, 2500, 2500, 4000):  # the repeat changes nothing
+            activity.record_steps(store, ctx, user_id, StepReport(TODAY, steps))
+        try:
+            activity.record_steps(store, ctx, user_id, StepReport(TODAY, 3000))
+        except Exception as lower:  # a lower count than recorded is refused
+            refused.append(type(lower).__name__)
+
+    threads = [threading.Thread(target=walk, args=(u,)) for u in walkers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    shared = store.commits - commits_before
+    store.close()
+
+    rows = {str(r[0]): r for r in _rows(tmp_path / "c.duckdb")}
+    assert sorted(rows) == sorted(walkers)
+    assert all(r[2] == 4000 and r[-2] == 3 for r in rows.values())  # three changes each
+    assert refused == ["Conflict"] * len(walkers)
+    assert shared < 4 * len(walkers)
+
+
+def test_a_refusal_fails_alone_and_the_rest_still_share_one_commit(tmp_path: Path) -> None:
+    store = DuckDBActivityStore(tmp_path / "r.duckdb")
+    gate, queued = threading.Event(), threading.Barrier(21)
+    outcomes: dict[int, str] = {}
+
+    def unit(n: int) -> Callable[[StoreTx], None]:
+        def work(tx: StoreTx) -> None:
+            if n % 4 == 0:
+                raise RuleBroken(f"unit {n} is refused before it changes anything")
+            tx.save_person(f"p{n}", Profile("GB"), NOW)
+
+        return work
+
+    def submit(n: int) -> None:
+        queued.wait()
+        try:
+            store.write(unit(n))
+            outcomes[n] = "ok"
+        except RuleBroken:
+            outcomes[n] = "refused"
+
+    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
+    holder.start()  # the writer waits here while the twenty units queue up behind it
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    queued.wait()
+    time.sleep(0.2)
+    before = store.commits
+    gate.set()
+    for t in [holder, *threads]:
+        t.join()
+    assert store.commits - before == 2  # the holder's, then one for all twenty
+    store.close()
+    assert outcomes == {n: "refused" if n % 4 == 0 else "ok" for n in range(20)}
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM people").fetchone() == (15,)
