@@ -111,7 +111,9 @@ def _check(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan)
         {"path": str(path), "latest": plan.latest, "oldest": oldest, "window": window or 0,
          "cap": plan.rules.daily_cap},
     )  # fmt: skip
-    c.execute(sql.MARK_DUPLICATES.format(run=run))
+    c.execute(sql.TWICE.format(run=run))
+    if _scalar(c, sql.COUNT_TWICE.format(run=run)):
+        c.execute(sql.MARK_DUPLICATES.format(run=run))
     c.execute(sql.NEW_PEOPLE.format(run=run), {"now": plan.now})
     row = c.execute(sql.COUNTS.format(run=run)).fetchone()
     assert row is not None
@@ -120,36 +122,36 @@ def _check(c: duckdb.DuckDBPyConnection, run: str, path: Path, plan: IngestPlan)
 
 
 def _lookups(c: duckdb.DuckDBPyConnection, run: str, plan: IngestPlan) -> None:
-    combos = c.execute(sql.COMBOS.format(run=run)).fetchall()
-    look_up_factors(c, run, plan.table, combos)
+    years = [row[0] for row in c.execute(sql.YEARS.format(run=run)).fetchall()]
+    look_up_factors(c, run, plan.table, years)
 
 
 def look_up_factors(
-    c: duckdb.DuckDBPyConnection, run: str, table: FactorTable, combos: list[tuple[Any, ...]]
+    c: duckdb.DuckDBPyConnection, run: str, table: FactorTable, years: list[int]
 ) -> None:
-    """Fill step_factors_{run} and car_factors_{run} for ``combos`` with the core's lookups.
-
-    Each combination is (region, year, sex, height known, car fuel, car size).
-    """
+    """Fill step_factors_{run} and car_factors_{run} with the core's lookups for ``years``."""
     c.execute(sql.CREATE_STEP_FACTORS.format(run=run))
-    for region, year, sex, has_height in sorted({combo[:4] for combo in combos}, key=repr):
-        length = step_length(table, region, year, 100.0 if has_height else None, sex)
-        f = length.factors[0]
-        c.execute(
-            sql.INSERT_STEP_FACTOR.format(run=run),
-            [region, year, sex, has_height, f.value, f.low, f.high, length.rule, [f.factor_id]],
-        )
+    for region, sex, has_height in c.execute(sql.STEP_PROFILES).fetchall():
+        for year in years:
+            length = step_length(table, region, year, 100.0 if has_height else None, sex)
+            f = length.factors[0]
+            c.execute(
+                sql.INSERT_STEP_FACTOR.format(run=run),
+                [region, year, sex, has_height, f.value, f.low, f.high, length.rule,
+                 [f.factor_id]],
+            )  # fmt: skip
     c.execute(sql.CREATE_CAR_FACTORS.format(run=run))
-    for region, year, fuel, size in sorted({(*combo[:2], *combo[4:]) for combo in combos}):
-        profile = Profile(region=region, car=Car(fuel, size))
-        car = baseline_car(table, profile, date(year, 7, 1))
-        walk = table.travel_factor("walk", region, year)
-        c.execute(
-            sql.INSERT_CAR_FACTOR.format(run=run),
-            [region, year, fuel, size, car.value, car.low, car.high, walk.value, walk.low,
-             walk.high, list(car.factor_ids + walk.factor_ids),
-             list(describe_fallbacks(car.fallbacks + walk.fallbacks))],
-        )  # fmt: skip
+    for region, fuel, size in c.execute(sql.CAR_PROFILES).fetchall():
+        for year in years:
+            profile = Profile(region=region, car=Car(fuel, size))
+            car = baseline_car(table, profile, date(year, 7, 1))
+            walk = table.travel_factor("walk", region, year)
+            c.execute(
+                sql.INSERT_CAR_FACTOR.format(run=run),
+                [region, year, fuel, size, car.value, car.low, car.high, walk.value, walk.low,
+                 walk.high, list(car.factor_ids + walk.factor_ids),
+                 list(describe_fallbacks(car.fallbacks + walk.fallbacks))],
+            )  # fmt: skip
 
 
 def record_parameters(plan: IngestPlan) -> dict[str, Any]:

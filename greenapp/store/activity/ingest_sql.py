@@ -60,17 +60,20 @@ SELECT r.line, r.user_id, r.day, r.steps, r.distance_m, r.region, r.date_text, r
 FROM row_checked r LEFT JOIN step_days d ON d.user_id = r.user_id AND d.day = r.day
 """
 # Among the rows of a day that pass on their own, the highest count is kept (the first such
-# line on a tie); the others are refused. Only days the file holds more than once are ranked.
+# line on a tie); the others are refused. Only days that may occur more than once are ranked:
+# those whose hash occurs more than once (grouping by one number is cheaper than by two keys).
+TWICE = """
+CREATE TEMP TABLE twice_{run} AS
+SELECT hash(user_id, day) AS key FROM checked_{run} WHERE passes GROUP BY key HAVING count(*) > 1
+"""
+COUNT_TWICE = "SELECT count(*) FROM twice_{run}"
 MARK_DUPLICATES = """
 UPDATE checked_{run} SET reason = 'another row of this file has the same user and date and the same or a higher count'
 WHERE line IN (
     SELECT line FROM (
         SELECT c.line, row_number() OVER (PARTITION BY c.user_id, c.day
                                           ORDER BY c.steps DESC, c.line) AS copy
-        FROM checked_{run} c
-        SEMI JOIN (SELECT user_id, day FROM checked_{run} WHERE passes
-                   GROUP BY user_id, day HAVING count(*) > 1) twice
-            ON twice.user_id = c.user_id AND twice.day = c.day
+        FROM checked_{run} c SEMI JOIN twice_{run} t ON t.key = hash(c.user_id, c.day)
         WHERE c.passes
     )
     WHERE copy > 1
@@ -89,11 +92,11 @@ FROM checked_{run}
 WHERE reason IS NULL AND user_id NOT IN (SELECT user_id FROM people)
 GROUP BY user_id
 """
-# What the core needs to look up, once per combination rather than once per row.
-COMBOS = """
-SELECT DISTINCT p.region, year(c.day), p.sex, p.height_cm IS NOT NULL, p.car_fuel, p.car_size
-FROM checked_{run} c JOIN people p USING (user_id) WHERE c.reason IS NULL
-"""
+# What the core needs to look up, once per combination rather than once per row: the years of
+# the rows, crossed with the profiles people have (a few dozen, however many people there are).
+YEARS = "SELECT DISTINCT year(day) FROM checked_{run} WHERE reason IS NULL"
+STEP_PROFILES = "SELECT DISTINCT region, sex, height_cm IS NOT NULL FROM people"
+CAR_PROFILES = "SELECT DISTINCT region, car_fuel, car_size FROM people"
 CREATE_STEP_FACTORS = """
 CREATE TEMP TABLE step_factors_{run} (region VARCHAR, year INTEGER, sex VARCHAR,
     has_height BOOLEAN, value DOUBLE, low DOUBLE, high DOUBLE, rule VARCHAR, ids VARCHAR[])
@@ -235,4 +238,4 @@ SELECT count(*) FROM step_days d JOIN checked_{run} c ON c.user_id = d.user_id A
 WHERE c.reason IS NULL AND d.status = 'flagged'
 """
 DROP = "DROP TABLE IF EXISTS {name}_{run}"
-TEMP_TABLES = ("checked", "step_factors", "car_factors")
+TEMP_TABLES = ("checked", "twice", "step_factors", "car_factors")
