@@ -234,3 +234,9 @@ def test_the_commands_work_with_the_server_stopped(
                            env=env, capture_output=True, text=True, check=False)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert "(+0.0%)" in again.stdout
+
+
+def test_row_order_follows_day_and_pseudonym_not_the_store(export: Path) -> None:
+    for table in ("daily_activity", "trips", "donations"):
+        rows = _rows(export, f"SELECT day, pseudonym FROM {table}")
+        assert rows == sorted(rows), table

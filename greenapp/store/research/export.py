@@ -55,10 +55,9 @@ def _copy_snapshot(
     try:
         secret = secrets.token_hex(32)  # never stored: pseudonyms cannot be linked across exports
         cursor.begin()
+        cursor.execute(sql.PSEUDONYMS, {"secret": secret})
         for table in sql.TABLES:
-            params: dict[str, object] = {"secret": secret} if "$secret" in table.select else {}
-            if "$k" in table.select:
-                params = {"k": k}
+            params = {"k": k} if "$k" in table.select else {}
             cursor.execute(f"CREATE TABLE research.{table.name} AS {table.select}", params)
         for name in sql.FACTOR_TABLES:
             cursor.execute(sql.COPY_FACTOR_TABLE.format(name=name))
@@ -68,6 +67,7 @@ def _copy_snapshot(
         cursor.rollback()
         raise
     finally:
+        cursor.execute(sql.DROP_PSEUDONYMS)
         cursor.execute("DETACH research")
         cursor.execute("DETACH factor_db")
 

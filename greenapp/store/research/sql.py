@@ -7,7 +7,16 @@ travel as parameters ($secret, $k); names here are constants.
 
 from dataclasses import dataclass
 
-PSEUDONYM = "substr(sha256($secret || ':' || {column}), 1, 20)"
+# Each person's pseudonym, computed once per person rather than once per row, and its rank in
+# pseudonym order; a temporary table of the snapshot's connection, never written to the export.
+PSEUDONYMS = """
+CREATE TEMP TABLE pseudonyms AS
+SELECT *, row_number() OVER (ORDER BY pseudonym) AS rank
+FROM (SELECT user_id, region, car_fuel, car_size,
+             substr(sha256($secret || ':' || user_id), 1, 20) AS pseudonym
+      FROM people)
+"""
+DROP_PSEUDONYMS = "DROP TABLE IF EXISTS pseudonyms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +32,15 @@ DAILY_ACTIVITY = Export(
     "daily_activity",
     "One row per person and day with a step count: distance, carbon avoided and how it was "
     "computed. People appear only as pseudonyms that change with every export.",
-    f"""
-    SELECT {PSEUDONYM.format(column="d.user_id")} AS pseudonym, d.day, p.region,
-           p.car_fuel, p.car_size, d.steps, d.distance_km AS km,
+    """
+    SELECT p.pseudonym, d.day, p.region, p.car_fuel, p.car_size, d.steps, d.distance_km AS km,
            d.kg_co2e_avoided AS kg_avoided, d.kg_low, d.kg_high, d.status,
            len(d.reasons) AS flag_count, d.step_rule, d.saving_rule,
            d.factor_set_version, list_concat(d.step_factor_ids, d.saving_factor_ids) AS factor_ids
-    FROM step_days d JOIN people p USING (user_id)
-    ORDER BY d.day, pseudonym
+    FROM step_days d JOIN pseudonyms p USING (user_id)
+    -- By day, then pseudonym (its rank sorts the same way, at less cost), so that row order
+    -- tells nothing of the order the store holds rows in, and differs between exports.
+    ORDER BY d.day, p.rank
     """,
     {
         "pseudonym": "The person, as a keyed hash that is different in every export.",
@@ -55,11 +65,11 @@ DAILY_ACTIVITY = Export(
 TRIPS = Export(
     "trips",
     "Low-carbon trips people recorded, with what each replaced and the carbon avoided.",
-    f"""
-    SELECT {PSEUDONYM.format(column="t.user_id")} AS pseudonym, t.day, p.region, t.mode,
-           t.replaced, t.distance_km AS km, t.kg_co2e_avoided AS kg_avoided, t.kg_low, t.kg_high,
-           t.saving_rule, t.factor_set_version, t.factor_ids
-    FROM trips t JOIN people p USING (user_id)
+    """
+    SELECT p.pseudonym, t.day, p.region, t.mode, t.replaced, t.distance_km AS km,
+           t.kg_co2e_avoided AS kg_avoided, t.kg_low, t.kg_high, t.saving_rule,
+           t.factor_set_version, t.factor_ids
+    FROM trips t JOIN pseudonyms p USING (user_id)
     ORDER BY t.day, pseudonym
     """,
     {
@@ -81,11 +91,11 @@ TRIPS = Export(
 DONATIONS = Export(
     "donations",
     "Days of steps given to charity projects, with the carbon and the sponsor money.",
-    f"""
-    SELECT {PSEUDONYM.format(column="d.user_id")} AS pseudonym, d.day, p.region, d.project_id,
+    """
+    SELECT p.pseudonym, d.day, p.region, d.project_id,
            d.steps, d.km, d.kg_co2e AS kg_avoided, d.kg_low, d.kg_high, d.factor_set_version,
            coalesce(sum(l.amount_minor), 0) AS money_minor, any_value(l.currency) AS currency
-    FROM donations d JOIN people p USING (user_id)
+    FROM donations d JOIN pseudonyms p USING (user_id)
     LEFT JOIN money_ledger l ON l.donation_id = d.donation_id AND l.kind = 'credit'
     GROUP BY ALL
     ORDER BY d.day, pseudonym
@@ -131,8 +141,9 @@ REGION_DAY = Export(
     "region_daily",
     "Daily totals per region, with every cell of fewer than k people suppressed (NULL).",
     """
+    -- A person has at most one row a day, so a cell's rows are its people.
     WITH cells AS (
-        SELECT region, day, count(DISTINCT pseudonym) AS people, sum(steps) AS steps,
+        SELECT region, day, count(*) AS people, sum(steps) AS steps,
                sum(km) AS km, sum(kg_avoided) AS kg_avoided
         FROM research.daily_activity WHERE status = 'counted' GROUP BY ALL
     )
