@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Callable
 
 from greenapp.domain.activity import (
     StepDay,
@@ -20,6 +21,13 @@ from greenapp.store.ports import ActivityStore, ActivityTx, Preload
 
 def record_steps(store: ActivityStore, ctx: Context, user_id: str, report: StepReport) -> StepDay:
     """Store the day's cumulative count. Sending the same report again changes nothing."""
+    return store.write(*steps_upload(ctx, user_id, report))
+
+
+def steps_upload(
+    ctx: Context, user_id: str, report: StepReport
+) -> tuple[Callable[[ActivityTx], StepDay], Preload]:
+    """The unit of work behind ``record_steps``, for a caller that waits for it its own way."""
 
     def work(tx: ActivityTx) -> StepDay:
         recorded = tx.step_day(user_id, report.day)
@@ -33,7 +41,7 @@ def record_steps(store: ActivityStore, ctx: Context, user_id: str, report: StepR
         tx.save_step_day(user_id, day, ctx.now())
         return day
 
-    return store.write(work, Preload(people=(user_id,), step_days=((user_id, report.day),)))
+    return work, Preload(people=(user_id,), step_days=((user_id, report.day),))
 
 
 def record_trip(

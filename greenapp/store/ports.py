@@ -1,6 +1,7 @@
 """What the services need from a store. The DuckDB store implements these; so can others."""
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -101,6 +102,10 @@ class Preload:
 class ActivityStore(Protocol):
     def read(self, work: Callable[[StoreTx], T]) -> T: ...
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T: ...
+    def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
+        """``write`` without waiting: the future is done once the unit's commit is."""
+        ...
+
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
     ) -> ExportResult: ...

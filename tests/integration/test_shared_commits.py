@@ -6,16 +6,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import duckdb
+import pytest
 
 from greenapp.domain.activity import StepDay, evaluate_day
-from greenapp.domain.errors import RuleBroken
+from greenapp.domain.errors import Conflict, RuleBroken
 from greenapp.domain.lookup import FactorTable
 from greenapp.domain.people import Profile
 from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepReport, StepRules, Track
-from greenapp.services import activity, people
+from greenapp.services import activity, people, rights
 from greenapp.services.context import Context
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.activity.tx import DuckDBTx, WriteBatch
@@ -158,3 +160,26 @@ def test_a_refusal_fails_alone_and_the_rest_still_share_one_commit(tmp_path: Pat
     assert outcomes == {n: "refused" if n % 4 == 0 else "ok" for n in range(20)}
     with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as db:
         assert db.execute("SELECT count(*) FROM people").fetchone() == (15,)
+
+
+def test_what_the_writer_remembers_follows_erasure_and_bulk_work(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    store = DuckDBActivityStore(tmp_path / "k.duckdb")
+    ctx = Context(factor_table, SHARE, clock=lambda: NOW)
+    try:
+        activity.record_steps(store, ctx, "ana", StepReport(TODAY, 9000))
+        with pytest.raises(Conflict):  # the writer knows the 9,000 it wrote
+            activity.record_steps(store, ctx, "ana", StepReport(TODAY, 5000))
+
+        rights.erase_me(store, "ana")  # once erased, a new count starts afresh
+        assert activity.record_steps(store, ctx, "ana", StepReport(TODAY, 5000)).steps == 5000
+
+        def bulk(tx: StoreTx) -> None:  # bulk work on the raw cursor, as the ingest does
+            cast(DuckDBTx, tx).cursor.execute("UPDATE step_days SET steps = 7000")
+
+        store.write(bulk)
+        with pytest.raises(Conflict):  # what the writer knew before bulk work is not trusted
+            activity.record_steps(store, ctx, "ana", StepReport(TODAY, 6000))
+    finally:
+        store.close()

@@ -26,7 +26,7 @@ from greenapp.store.activity import sql
 from greenapp.store.activity.backup import BackupInfo, backup
 from greenapp.store.activity.migrations import MIGRATIONS
 from greenapp.store.activity.people_cache import PeopleCache, Standings
-from greenapp.store.activity.tx import DuckDBTx, WriteBatch
+from greenapp.store.activity.tx import DuckDBTx, KnownRows, WriteBatch
 from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx
 from greenapp.store.research.export import export_research
 from greenapp.store.storage import WRITE_CONFIG
@@ -55,6 +55,7 @@ class DuckDBActivityStore:
         self._writer.start()
         self._closed = False
         self._people = PeopleCache()
+        self._known = KnownRows()  # the writer's own; see _run_together
         self._standings = Standings()
         self.commits = 0  # transactions committed by the writer, for benchmarks and tests
 
@@ -72,12 +73,14 @@ class DuckDBActivityStore:
         return MemoryView(self)
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        return self.submit(work, preload).result()
+
+    def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
         if self._closed:
             raise RuntimeError("the activity store is closed")
         job = _Job(work, preload)
         self._jobs.put(job)
-        result: T = job.done.result()
-        return result
+        return job.done
 
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
@@ -127,7 +130,8 @@ class DuckDBActivityStore:
         its own and the others go on; any other failure rolls the whole batch back.
         """
         cursor = self._writer_cursor
-        tx = DuckDBTx(cursor, batch=WriteBatch())
+        batch_view = WriteBatch(self._known)
+        tx = DuckDBTx(cursor, batch=batch_view)
         outcomes: list[tuple[bool, Any]] = []
         cursor.begin()
         try:
@@ -147,8 +151,10 @@ class DuckDBActivityStore:
         # than their own acknowledged write.
         if tx.touched_everyone:
             self._people.forget_everyone()
+            self._known.clear()
         else:
             self._people.forget(tx.touched)
+            self._known.committed(batch_view)
         for job, (ok, outcome) in zip(batch, outcomes, strict=True):
             if ok:
                 job.done.set_result(outcome)
@@ -189,6 +195,9 @@ class MemoryView:
         return self._store.read_from_memory(work)
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        raise NotInMemory
+
+    def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
         raise NotInMemory
 
     def export_research(

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Final, TypeVar
 
 import duckdb
 
@@ -68,12 +69,12 @@ class DuckDBTx:
         """Read what a batch's units of work will ask for, in two statements for all of them."""
         assert self._batch is not None
         batch = self._batch
-        people = [u for u in set(wanted.people) if u not in batch.people]
+        people = [u for u in set(wanted.people) if batch.person(u) is Unknown.ROW]
         if people:
             batch.people.update(dict.fromkeys(people))
             for user_id, *row in self._all(sql.PEOPLE_BY_IDS, {"user_ids": people}):
                 batch.people[user_id] = _profile(tuple(row))
-        keys = [k for k in set(wanted.step_days) if k not in batch.step_days]
+        keys = [k for k in set(wanted.step_days) if batch.step_day(k) is Unknown.ROW]
         if keys:
             batch.step_days.update(dict.fromkeys(keys))
             params = {"user_ids": list({u for u, _ in keys}), "days": list({d for _, d in keys})}
@@ -91,8 +92,10 @@ class DuckDBTx:
     def person(self, user_id: str) -> Profile | None:
         if self._cache is not None:
             return self._person_rows(user_id).profile
-        if self._batch is not None and user_id in self._batch.people:
-            return self._batch.people[user_id]
+        if self._batch is not None:
+            known = self._batch.person(user_id)
+            if known is not Unknown.ROW:
+                return known
         return self._load_profile(user_id)
 
     def _load_profile(self, user_id: str) -> Profile | None:
@@ -121,8 +124,10 @@ class DuckDBTx:
         )
 
     def step_day(self, user_id: str, day: date) -> StepDay | None:
-        if self._batch is not None and (user_id, day) in self._batch.step_days:
-            return self._batch.step_days[(user_id, day)]
+        if self._batch is not None:
+            known = self._batch.step_day((user_id, day))
+            if known is not Unknown.ROW:
+                return known
         row = self._one(sql.STEP_DAY, {"user_id": user_id, "day": day})
         return None if row is None else _step_day(row)
 
@@ -484,19 +489,78 @@ def _profile(row: tuple[Any, ...]) -> Profile:
     return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+# About 50,000 people's profiles and as many step days: tens of megabytes.
+KNOWN_ROWS_KEPT: Final = 50_000
 PendingDay = tuple[StepDay, datetime, int]  # the record, when, how many saves it stands for
+
+
+class Unknown(Enum):
+    """Not known without asking the database."""
+
+    ROW = 0
+
+
+class KnownRows:
+    """People and step days as the writer last committed or read them, so a shared commit need
+    not read them again. Only the writer thread uses it; it changes only after a commit, and
+    bulk work that could change anyone's rows clears it."""
+
+    def __init__(self, kept: int = KNOWN_ROWS_KEPT) -> None:
+        self._kept = kept
+        self.people: dict[str, Profile | None] = {}
+        self.step_days: dict[tuple[str, date], StepDay | None] = {}
+
+    def committed(self, batch: "WriteBatch") -> None:
+        for user_id in batch.forgotten:
+            self.people.pop(user_id, None)
+            for key in [k for k in self.step_days if k[0] == user_id]:
+                del self.step_days[key]
+        _keep_newest(self.people, batch.people, self._kept)
+        _keep_newest(self.step_days, batch.step_days, self._kept)
+
+    def clear(self) -> None:
+        self.people.clear()
+        self.step_days.clear()
+
+
+def _keep_newest(kept: dict[K, V], newer: dict[K, V], most: int) -> None:
+    for key, value in newer.items():
+        kept.pop(key, None)
+        kept[key] = value
+    while len(kept) > most:
+        del kept[next(iter(kept))]
 
 
 @dataclass(slots=True)
 class WriteBatch:
-    """One shared commit's view: rows preloaded for its units of work, and step days saved by
-    them but not yet written (they are written together, before any other statement runs)."""
+    """One shared commit's view: rows preloaded or saved by its units of work, over what the
+    writer already knew, and step days saved but not yet written (they are written together,
+    before any other statement runs)."""
 
+    known: KnownRows = field(default_factory=KnownRows)
     people: dict[str, Profile | None] = field(default_factory=dict)
     step_days: dict[tuple[str, date], StepDay | None] = field(default_factory=dict)
     pending: dict[tuple[str, date], PendingDay] = field(default_factory=dict)
+    forgotten: set[str] = field(default_factory=set)
+
+    def person(self, user_id: str) -> Profile | Unknown | None:
+        if user_id in self.people:
+            return self.people[user_id]
+        if user_id not in self.forgotten and user_id in self.known.people:
+            return self.known.people[user_id]
+        return Unknown.ROW
+
+    def step_day(self, key: tuple[str, date]) -> StepDay | Unknown | None:
+        if key in self.step_days:
+            return self.step_days[key]
+        if key[0] not in self.forgotten and key in self.known.step_days:
+            return self.known.step_days[key]
+        return Unknown.ROW
 
     def forget(self, user_id: str) -> None:
+        self.forgotten.add(user_id)
         self.people.pop(user_id, None)
         for key in [k for k in self.step_days if k[0] == user_id]:
             del self.step_days[key]

@@ -1,5 +1,6 @@
 """The person's own data: profile, steps, trips and footprint."""
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -54,11 +55,10 @@ class MeController(Controller):
 
     @put(
         "/steps/{day:date}",
-        sync_to_thread=True,
         summary="Report a day's cumulative step count",
         description="Idempotent: the same count again changes nothing; a lower count is refused.",
     )
-    def put_steps(
+    async def put_steps(
         self,
         request: MeRequest,
         runtime: RuntimeDep,
@@ -67,7 +67,10 @@ class MeController(Controller):
     ) -> s.StepsOut:
         hourly = tuple(data.hourly or ())
         report = StepReport(day, data.steps, data.device_distance_m, _track(data.track), hourly)
-        recorded = activity.record_steps(runtime.store, runtime.ctx, request.user.user_id, report)
+        # Handed straight to the store's writer and awaited on the event loop: no worker thread
+        # is held while the shared commit forms, so every waiting upload can join it.
+        work, preload = activity.steps_upload(runtime.ctx, request.user.user_id, report)
+        recorded = await asyncio.wrap_future(runtime.store.submit(work, preload))
         return convert.steps_out(recorded)
 
     @post("/trips", sync_to_thread=True, summary="Record a low-carbon trip")
