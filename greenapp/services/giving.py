@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ from greenapp.domain.errors import Conflict, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.services.context import Context
-from greenapp.store.ports import ActivityStore, StoreTx
+from greenapp.store.ports import ActivityStore, Preload, StoreTx
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +48,27 @@ def donate(
     store: ActivityStore, ctx: Context, user_id: str, project_id: str, day: date, key: str
 ) -> tuple[Donation, bool]:
     """Give the day's counted steps to the project; a retry with ``key`` returns the first."""
+    work, preload = donation_unit(ctx, user_id, project_id, day, key)
+    donation, _, created = store.write(work, preload)
+    return donation, created
+
+
+Donated = tuple[Donation, Project, bool]  # the donation, its project, whether it is new
+
+
+def donation_unit(
+    ctx: Context, user_id: str, project_id: str, day: date, key: str
+) -> tuple[Callable[[StoreTx], Donated], Preload]:
+    """The unit of work behind ``donate``, for a caller that waits for it its own way."""
     fingerprint = hashlib.sha256(f"{project_id}|{day}".encode()).hexdigest()
 
-    def work(tx: StoreTx) -> tuple[Donation, bool]:
+    def work(tx: StoreTx) -> Donated:
         earlier = tx.donation_by_key(user_id, key)
         if earlier is not None:
             if earlier[0] != fingerprint:
                 raise Conflict(f"Idempotency-Key {key!r} was already used for another donation")
-            return earlier[1], False
-        project = tx.project(project_id)
-        if project is None:
-            raise NotFound(f"no project {project_id!r}")
+            return earlier[1], _project(tx, earlier[1].project_id), False
+        project = _project(tx, project_id)
         sponsors = tx.sponsors(project_id)
         profile = tx.person(user_id) or Profile()
         step_day = refuse_if_not_donatable(
@@ -84,9 +95,22 @@ def donate(
             locale=profile.locale,
         )
         tx.add_donation(donation, key, fingerprint)
-        return donation, True
+        return donation, project, True
 
-    return store.write(work)
+    preload = Preload(
+        people=(user_id,),
+        step_days=((user_id, day),),
+        donation_keys=((user_id, key),),
+        donated_days=((user_id, day),),
+    )
+    return work, preload
+
+
+def _project(tx: StoreTx, project_id: str) -> Project:
+    project = tx.project(project_id)
+    if project is None:
+        raise NotFound(f"no project {project_id!r}")
+    return project
 
 
 def donation_of(store: ActivityStore, donation_id: str) -> tuple[Donation, Project]:

@@ -97,6 +97,8 @@ class Preload:
 
     people: tuple[str, ...] = ()
     step_days: tuple[tuple[str, date], ...] = ()
+    donation_keys: tuple[tuple[str, str], ...] = ()  # (user id, idempotency key)
+    donated_days: tuple[tuple[str, date], ...] = ()
 
 
 class ActivityStore(Protocol):

@@ -12,12 +12,14 @@ import duckdb
 import pytest
 
 from greenapp.domain.activity import StepDay, evaluate_day
+from greenapp.domain.donations import Project
 from greenapp.domain.errors import Conflict, RuleBroken
 from greenapp.domain.lookup import FactorTable
+from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepReport, StepRules, Track
-from greenapp.services import activity, people, rights
+from greenapp.services import activity, giving, partners, people, rights
 from greenapp.services.context import Context
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.activity.tx import DuckDBTx, WriteBatch
@@ -183,3 +185,67 @@ def test_what_the_writer_remembers_follows_erasure_and_bulk_work(
             activity.record_steps(store, ctx, "ana", StepReport(TODAY, 6000))
     finally:
         store.close()
+
+
+def test_donations_in_one_shared_commit_never_overspend_or_count_twice(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    store = DuckDBActivityStore(tmp_path / "d.duckdb")
+    ctx = Context(factor_table, SHARE, clock=lambda: NOW)
+    partner, _ = partners.create_partner(store, ctx, "T")
+    project = Project("pj_batch", partner.partner_id, {"en": "P"}, {"en": "S"}, "steps", 10**6,
+                      None, TODAY - timedelta(days=5), TODAY + timedelta(days=5), 0)  # fmt: skip
+    partners.save_project(store, ctx, partner, project, creating=True)
+    # 100 fen per 10,000 steps: each donor's 10,000 steps earn 100 fen, and 750 fen pay for 7.5
+    sponsor = partners.add_sponsor(store, ctx, partner, "pj_batch", "S", Money("CNY", 100))
+    partners.fund(store, ctx, partner, sponsor.sponsor_id, Money("CNY", 750), key="f")
+    donors = [f"d{n}" for n in range(12)]
+    for user_id in donors:
+        activity.record_steps(store, ctx, user_id, StepReport(TODAY, 10_000))
+
+    calls = [(u, f"k-{u}") for u in donors] + [("d0", "k-d0"), ("d1", "another-key")]
+    gate, queued = threading.Event(), threading.Barrier(len(calls) + 1)
+    answers: list[tuple[str, str, int]] = []
+
+    def give(user_id: str, key: str) -> None:
+        queued.wait()
+        try:
+            donation, created = giving.donate(store, ctx, user_id, "pj_batch", TODAY, key)
+            paid = sum(c.money.minor for c in donation.credits)
+            answers.append((user_id, "created" if created else "repeated", paid))
+        except Conflict:
+            answers.append((user_id, "refused", 0))
+
+    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
+    holder.start()
+    threads = [threading.Thread(target=give, args=c) for c in calls]
+    for t in threads:
+        t.start()
+    queued.wait()
+    time.sleep(0.2)
+    before = store.commits
+    gate.set()
+    for t in [holder, *threads]:
+        t.join()
+    shared = store.commits - before
+    try:
+        created = [a for a in answers if a[1] == "created"]
+        assert sum(paid for *_, paid in created) == 750  # seven full credits and one of 50
+        assert sorted(paid for *_, paid in created) == [50] + [100] * 7
+        assert len(created) == 8
+        assert len({user_id for user_id, *_ in created}) == 8  # at most one day's gift each
+        same_key = sorted(a[1:] for a in answers if a[0] == "d0")
+        assert same_key in ([("created", 100), ("repeated", 100)], [("refused", 0)] * 2)
+        assert sorted(a[1] for a in answers if a[0] == "d1") in (
+            ["created", "refused"], ["refused", "refused"],
+        )  # fmt: skip
+        left = store.read(lambda tx: tx.sponsors("pj_batch"))[0].budget_left
+        assert left == Money("CNY", 0)
+        assert shared <= 3  # the holder's commit and the donations' shared one (or two)
+    finally:
+        store.close()
+    with duckdb.connect(str(tmp_path / "d.duckdb"), read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM donations").fetchone() == (8,)
+        assert db.execute(
+            "SELECT sum(amount_minor) FROM money_ledger WHERE kind = 'credit'"
+        ).fetchone() == (750,)

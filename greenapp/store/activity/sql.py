@@ -244,6 +244,32 @@ SELECT d.fingerprint, {DONATION_COLUMNS} {DONATION_FROM}
 WHERE d.user_id = $user_id AND d.idempotency_key = $key GROUP BY ALL
 """
 DONATED_ON = "SELECT donation_id FROM donations WHERE user_id = $user_id AND day = $day"
+# A batch's keys and days: every pair of the given people and values (the caller keeps its own).
+DONATIONS_BY_KEYS = f"""
+SELECT d.idempotency_key, d.fingerprint, {DONATION_COLUMNS} {DONATION_FROM}
+WHERE d.user_id = ANY($user_ids) AND d.idempotency_key = ANY($keys) GROUP BY ALL
+"""
+DONATED_DAYS = (
+    "SELECT user_id, day FROM donations WHERE user_id = ANY($user_ids) AND day = ANY($days)"
+)
+# A shared commit's donations and ledger entries, one list per column (see SAVE_STEP_DAYS).
+ADD_DONATIONS = """
+INSERT INTO donations
+SELECT CAST(unnest($donation_id) AS VARCHAR), CAST(unnest($user_id) AS VARCHAR),
+       CAST(unnest($project_id) AS VARCHAR), CAST(unnest($day) AS DATE),
+       CAST(unnest($steps) AS INTEGER), CAST(unnest($km) AS DOUBLE),
+       CAST(unnest($kg_co2e) AS DOUBLE), CAST(unnest($kg_low) AS DOUBLE),
+       CAST(unnest($kg_high) AS DOUBLE), CAST(unnest($factor_set_version) AS VARCHAR),
+       CAST(unnest($locale) AS VARCHAR), CAST(unnest($key) AS VARCHAR),
+       CAST(unnest($fingerprint) AS VARCHAR), CAST(unnest($now) AS TIMESTAMPTZ)
+"""
+ADD_LEDGER_ENTRIES = """
+INSERT INTO money_ledger
+SELECT CAST(unnest($entry_id) AS VARCHAR), CAST(unnest($sponsor_id) AS VARCHAR),
+       CAST(unnest($kind) AS VARCHAR), CAST(unnest($amount_minor) AS BIGINT),
+       CAST(unnest($currency) AS VARCHAR), CAST(unnest($donation_id) AS VARCHAR),
+       CAST(unnest($idempotency_key) AS VARCHAR), CAST(unnest($now) AS TIMESTAMPTZ)
+"""
 ADD_DONATION = """
 INSERT INTO donations VALUES ($donation_id, $user_id, $project_id, $day, $steps, $km, $kg_co2e,
                               $kg_low, $kg_high, $factor_set_version, $locale, $key,

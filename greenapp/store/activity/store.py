@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -176,13 +175,13 @@ def _attempt(job: _Job, tx: DuckDBTx) -> tuple[bool, Any]:
 
 
 def _together(preloads: Iterable[Preload | None]) -> Preload:
-    people: list[str] = []
-    step_days: list[tuple[str, date]] = []
-    for p in preloads:
-        if p is not None:
-            people.extend(p.people)
-            step_days.extend(p.step_days)
-    return Preload(tuple(people), tuple(step_days))
+    wanted = [p for p in preloads if p is not None]
+    return Preload(
+        people=tuple(u for p in wanted for u in p.people),
+        step_days=tuple(k for p in wanted for k in p.step_days),
+        donation_keys=tuple(k for p in wanted for k in p.donation_keys),
+        donated_days=tuple(k for p in wanted for k in p.donated_days),
+    )
 
 
 class MemoryView:

@@ -1,6 +1,6 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Final, TypeVar
@@ -51,8 +51,8 @@ class DuckDBTx:
     def _read(self, statement: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
         if self._memory_only:
             raise NotInMemory
-        if self._batch is not None and self._batch.pending:
-            self.flush()  # every statement sees the step days saved before it
+        if self._batch is not None and self._batch.has_pending():
+            self.flush()  # every statement sees the rows saved before it
         return self._cursor.execute(statement, params)
 
     def _execute(self, statement: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -81,13 +81,42 @@ class DuckDBTx:
             for user_id, *row in self._all(sql.STEP_DAYS_BY_KEYS, params):
                 if (user_id, row[0]) in batch.step_days:
                     batch.step_days[(user_id, row[0])] = _step_day(tuple(row))
+        self._preload_donations(wanted)
+
+    def _preload_donations(self, wanted: Preload) -> None:
+        assert self._batch is not None
+        batch = self._batch
+        keys = [k for k in set(wanted.donation_keys) if k not in batch.donation_keys]
+        if keys:
+            batch.donation_keys.update(dict.fromkeys(keys))
+            params = {"user_ids": list({u for u, _ in keys}), "keys": list({k for _, k in keys})}
+            for key, fingerprint, *row in self._all(sql.DONATIONS_BY_KEYS, params):
+                donation = _donation(tuple(row))
+                if (donation.user_id, key) in batch.donation_keys:
+                    batch.donation_keys[(donation.user_id, key)] = (fingerprint, donation)
+        asked = [k for k in set(wanted.donated_days) if k not in batch.donated_days]
+        if asked:
+            batch.donated_days.update(dict.fromkeys(asked, False))
+            people, days = {u for u, _ in asked}, {d for _, d in asked}
+            asking: dict[str, Any] = {"user_ids": list(people), "days": list(days)}
+            for user_id, day in self._all(sql.DONATED_DAYS, asking):
+                if (user_id, day) in batch.donated_days:
+                    batch.donated_days[(user_id, day)] = True
 
     def flush(self) -> None:
-        """Write the batch's pending step days with one statement."""
-        if self._batch is None or not self._batch.pending:
+        """Write the batch's pending rows: one statement per table."""
+        batch = self._batch
+        if batch is None or not batch.has_pending():
             return
-        pending, self._batch.pending = self._batch.pending, {}
-        self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(pending))
+        pending, batch.pending = batch.pending, {}
+        donations, batch.pending_donations = batch.pending_donations, []
+        ledger, batch.pending_ledger = batch.pending_ledger, []
+        if pending:
+            self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(pending))
+        if donations:
+            self._cursor.execute(sql.ADD_DONATIONS, _columns(donations))
+        if ledger:
+            self._cursor.execute(sql.ADD_LEDGER_ENTRIES, _columns(ledger))
 
     def person(self, user_id: str) -> Profile | None:
         if self._cache is not None:
@@ -280,8 +309,13 @@ class DuckDBTx:
         return self._execute(sql.REVOKE_API_KEY, params).fetchone() is not None
 
     def project(self, project_id: str) -> Project | None:
+        if self._batch is not None and project_id in self._batch.projects:
+            return self._batch.projects[project_id]
         row = self._one(sql.PROJECT, {"project_id": project_id})
-        return None if row is None else _project(row)
+        project = None if row is None else _project(row)
+        if self._batch is not None:
+            self._batch.projects[project_id] = project
+        return project
 
     def projects(self, partner_id: str | None = None) -> list[Project]:
         if partner_id is None:
@@ -289,6 +323,8 @@ class DuckDBTx:
         return [_project(r) for r in self._all(sql.PARTNER_PROJECTS, {"partner_id": partner_id})]
 
     def save_project(self, project: Project, now: datetime) -> None:
+        if self._batch is not None:
+            self._batch.projects.pop(project.project_id, None)
         self._execute(
             sql.SAVE_PROJECT,
             {
@@ -309,13 +345,20 @@ class DuckDBTx:
         )
 
     def sponsors(self, project_id: str) -> list[Sponsor]:
-        return [_sponsor(r) for r in self._all(sql.SPONSORS, {"project_id": project_id})]
+        if self._batch is not None and project_id in self._batch.sponsors:
+            return list(self._batch.sponsors[project_id])
+        sponsors = [_sponsor(r) for r in self._all(sql.SPONSORS, {"project_id": project_id})]
+        if self._batch is not None:
+            self._batch.sponsors[project_id] = sponsors
+        return list(sponsors)
 
     def sponsor(self, sponsor_id: str) -> tuple[str, Sponsor] | None:
         row = self._one(sql.SPONSOR, {"sponsor_id": sponsor_id})
         return None if row is None else (row[-1], _sponsor(row))
 
     def add_sponsor(self, partner_id: str, sponsor: Sponsor, now: datetime) -> None:
+        if self._batch is not None:
+            self._batch.sponsors.pop(sponsor.project_id, None)
         self._execute(
             sql.ADD_SPONSOR,
             {
@@ -348,59 +391,57 @@ class DuckDBTx:
         key: str | None,
         now: datetime,
     ) -> None:
-        self._execute(
-            sql.ADD_LEDGER_ENTRY,
-            {
-                "entry_id": entry_id,
-                "sponsor_id": sponsor_id,
-                "kind": kind,
-                "amount_minor": money.minor,
-                "currency": money.currency,
-                "donation_id": donation_id,
-                "idempotency_key": key,
-                "now": now,
-            },
-        )
+        if self._batch is not None:
+            self._batch.sponsors.clear()  # budgets change; the next read takes them afresh
+        row = _ledger_row(entry_id, sponsor_id, kind, money, donation_id, key, now)
+        self._execute(sql.ADD_LEDGER_ENTRY, row)
 
     def donation(self, donation_id: str) -> Donation | None:
         row = self._one(sql.DONATION, {"donation_id": donation_id})
         return None if row is None else _donation(row)
 
     def donation_by_key(self, user_id: str, key: str) -> tuple[str, Donation] | None:
+        if self._batch is not None and (user_id, key) in self._batch.donation_keys:
+            return self._batch.donation_keys[(user_id, key)]
         row = self._one(sql.DONATION_BY_KEY, {"user_id": user_id, "key": key})
         return None if row is None else (row[0], _donation(row[1:]))
 
     def donated_on(self, user_id: str, day: date) -> bool:
+        if self._batch is not None and (user_id, day) in self._batch.donated_days:
+            return self._batch.donated_days[(user_id, day)]
         return self._one(sql.DONATED_ON, {"user_id": user_id, "day": day}) is not None
 
     def add_donation(self, donation: Donation, key: str, fingerprint: str) -> None:
         self.touched.add(donation.user_id)
         d = donation
-        self._execute(
-            sql.ADD_DONATION,
-            {
-                "donation_id": d.donation_id,
-                "user_id": d.user_id,
-                "project_id": d.project_id,
-                "day": d.day,
-                "steps": d.steps,
-                "km": d.km,
-                "kg_co2e": d.kg,
-                "kg_low": d.kg_low,
-                "kg_high": d.kg_high,
-                "factor_set_version": d.factor_set_version,
-                "locale": d.locale,
-                "key": key,
-                "fingerprint": fingerprint,
-                "now": d.created_at,
-            },
-        )
-        for n, credit in enumerate(d.credits, start=1):
-            entry_id = f"{d.donation_id}-{n}"
-            self._ledger(
-                entry_id, credit.sponsor_id, "credit", credit.money, d.donation_id, None,
-                d.created_at,
-            )  # fmt: skip
+        row = {
+            "donation_id": d.donation_id,
+            "user_id": d.user_id,
+            "project_id": d.project_id,
+            "day": d.day,
+            "steps": d.steps,
+            "km": d.km,
+            "kg_co2e": d.kg,
+            "kg_low": d.kg_low,
+            "kg_high": d.kg_high,
+            "factor_set_version": d.factor_set_version,
+            "locale": d.locale,
+            "key": key,
+            "fingerprint": fingerprint,
+            "now": d.created_at,
+        }
+        credits = [
+            _ledger_row(f"{d.donation_id}-{n}", c.sponsor_id, "credit", c.money, d.donation_id,
+                        None, d.created_at)
+            for n, c in enumerate(d.credits, start=1)
+        ]  # fmt: skip
+        if self._batch is None:
+            self._execute(sql.ADD_DONATION, row)
+            for entry in credits:
+                self._execute(sql.ADD_LEDGER_ENTRY, entry)
+            return
+        self.writes += 1
+        self._batch.add_donation(d, key, fingerprint, row, credits)
 
     def project_totals(self, project_id: str) -> tuple[int, int, float, int, list[Money]]:
         donors, steps, kg, count = self._one(sql.PROJECT_PROGRESS, {"project_id": project_id}) or (
@@ -544,6 +585,37 @@ class WriteBatch:
     step_days: dict[tuple[str, date], StepDay | None] = field(default_factory=dict)
     pending: dict[tuple[str, date], PendingDay] = field(default_factory=dict)
     forgotten: set[str] = field(default_factory=set)
+    projects: dict[str, Project | None] = field(default_factory=dict)
+    sponsors: dict[str, list[Sponsor]] = field(default_factory=dict)  # budgets as of now
+    donation_keys: dict[tuple[str, str], tuple[str, Donation] | None] = field(default_factory=dict)
+    donated_days: dict[tuple[str, date], bool] = field(default_factory=dict)
+    pending_donations: list[dict[str, Any]] = field(default_factory=list)
+    pending_ledger: list[dict[str, Any]] = field(default_factory=list)
+
+    def has_pending(self) -> bool:
+        return bool(self.pending or self.pending_donations or self.pending_ledger)
+
+    def add_donation(
+        self,
+        donation: Donation,
+        key: str,
+        fingerprint: str,
+        row: dict[str, Any],
+        credits: list[dict[str, Any]],
+    ) -> None:
+        """Keep a donation for the flush, and spend its credits from the budgets read so far."""
+        self.pending_donations.append(row)
+        self.pending_ledger.extend(credits)
+        self.donation_keys[(donation.user_id, key)] = (fingerprint, donation)
+        self.donated_days[(donation.user_id, donation.day)] = True
+        spent = {c.sponsor_id: c.money.minor for c in donation.credits}
+        sponsors = self.sponsors.get(donation.project_id)
+        if sponsors is not None:
+            self.sponsors[donation.project_id] = [
+                replace(s, budget_left=Money(s.budget_left.currency,
+                                             s.budget_left.minor - spent.get(s.sponsor_id, 0)))
+                for s in sponsors
+            ]  # fmt: skip
 
     def person(self, user_id: str) -> Profile | Unknown | None:
         if user_id in self.people:
@@ -562,6 +634,7 @@ class WriteBatch:
     def forget(self, user_id: str) -> None:
         self.forgotten.add(user_id)
         self.people.pop(user_id, None)
+        self.donation_keys = {k: v for k, v in self.donation_keys.items() if k[0] != user_id}
         for key in [k for k in self.step_days if k[0] == user_id]:
             del self.step_days[key]
 
@@ -573,6 +646,32 @@ _STEP_DAY_FIELDS = (
     "saving_rule", "saving_factor_ids", "fallbacks", "factor_set_version", "revision",
     "updated_at",
 )  # fmt: skip
+
+
+def _ledger_row(
+    entry_id: str,
+    sponsor_id: str,
+    kind: str,
+    money: Money,
+    donation_id: str | None,
+    key: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "sponsor_id": sponsor_id,
+        "kind": kind,
+        "amount_minor": money.minor,
+        "currency": money.currency,
+        "donation_id": donation_id,
+        "idempotency_key": key,
+        "now": now,
+    }
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows of named values as one list per name."""
+    return {name: [row[name] for row in rows] for name in rows[0]}
 
 
 def _step_day_columns(pending: dict[tuple[str, date], PendingDay]) -> dict[str, list[Any]]:

@@ -1,5 +1,6 @@
 """Donating steps, and the public view of projects."""
 
+import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -30,8 +31,8 @@ class DonationsController(Controller):
     path = "/api/v1/donations"
     tags = ["donations"]
 
-    @post("/", sync_to_thread=True, summary="Donate a day's steps to a project")
-    def donate(
+    @post("/", summary="Donate a day's steps to a project")
+    async def donate(
         self,
         request: Request[Person, Token, State],
         runtime: RuntimeDep,
@@ -40,11 +41,11 @@ class DonationsController(Controller):
     ) -> Response[s.DonationOut]:
         if not idempotency_key:
             raise RuleBroken("send an Idempotency-Key header so a retry cannot donate twice")
-        donation, created = giving.donate(
-            runtime.store, runtime.ctx, request.user.user_id, data.project_id, data.date,
-            idempotency_key,
-        )  # fmt: skip
-        _, project = giving.donation_of(runtime.store, donation.donation_id)
+        work, preload = giving.donation_unit(
+            runtime.ctx, request.user.user_id, data.project_id, data.date, idempotency_key
+        )
+        # Awaited on the event loop, as uploads are (see MeController.put_steps).
+        donation, project, created = await asyncio.wrap_future(runtime.store.submit(work, preload))
         status = HTTP_201_CREATED if created else HTTP_200_OK
         return Response(convert.donation_out(donation, project), status_code=status)
 
