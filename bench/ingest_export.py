@@ -10,6 +10,8 @@ Ingest ceiling: one DuckDB `CREATE TABLE AS SELECT` over the same Parquet file w
 join (each row's person from `people`, then the factors the ingest looks up once per combination)
 computing the same 23 columns with the same expressions (the ingest's own DAY_RECORDS), into a
 table without a key: no checks, no duplicates, no comparison with stored days, no primary key.
+For reference the run also measures the same statement as an INSERT into an empty store's
+step_days, whose primary key every ingest must maintain.
 
 Export ceiling: DuckDB copying the tables the export reads (step_days, trips, donations, projects
 and the factor tables) as they are into a new DuckDB file, in one transaction; with --parquet,
@@ -109,6 +111,24 @@ def ceiling_ingest(file: Path, store: Path, plan: IngestPlan) -> float:
     return seconds
 
 
+def primary_key_insert(file: Path, store: Path, plan: IngestPlan, work: Path) -> float:
+    empty = work / "empty.duckdb"
+    DuckDBActivityStore(empty).close()
+    with duckdb.connect(str(empty), config=dict(WRITE_CONFIG)) as db:
+        db.execute(f"ATTACH '{store}' AS ingested (READ_ONLY)")
+        db.execute("INSERT INTO people SELECT * FROM ingested.people")
+        db.execute("DETACH ingested")
+        years = [row[0] for row in db.execute(CEILING_YEARS, {"path": str(file)}).fetchall()]
+        look_up_factors(db, "floor", plan.table, years)
+        statement = (
+            f"INSERT INTO step_days ({ingest_sql.STEP_DAY_COLUMNS}) "
+            + ingest_sql.day_records(CEILING_ROWS)
+        )
+        started = time.perf_counter()
+        db.execute(statement.format(run="floor"), {**record_parameters(plan), "path": str(file)})
+        return time.perf_counter() - started
+
+
 def ceiling_export(store: Path, factors: Path, out: Path, parquet: Path | None) -> float:
     started = time.perf_counter()
     with duckdb.connect(str(store), config=dict(WRITE_CONFIG)) as db:
@@ -174,6 +194,7 @@ def main() -> None:
         export_parquet_s = export(settings.db, factors, work / "r2.duckdb", work / "research")
 
         ingest_ceiling = ceiling_ingest(file, settings.db, plan)
+        pk_insert = primary_key_insert(file, settings.db, plan, work)
         export_ceiling = ceiling_export(settings.db, factors, work / "copy.duckdb", None)
         export_parquet_ceiling = ceiling_export(
             settings.db, factors, work / "copy2.duckdb", work / "copy"
@@ -189,6 +210,10 @@ def main() -> None:
         f"  ceiling (CTAS, same join and columns): {ingest_ceiling:.1f} s = "
         f"{rows / ingest_ceiling:,.0f} rows/s; ingest/ceiling throughput "
         f"{ingest_ceiling / ingest.seconds:.2f}"
+    )
+    print(
+        f"  for reference, the same statement inserting into an empty store's step_days: "
+        f"{pk_insert:.1f} s = {rows / pk_insert:,.0f} rows/s"
     )
     print(
         f"re-ingest (all unchanged): {again.seconds:.1f} s; "

@@ -1,6 +1,7 @@
 """``greenapp ingest steps FILE``: years of daily counts at once, through the API's rules."""
 
 import argparse
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from greenapp.cli.operate import RemoteError, with_store
 from greenapp.cli.serve import ensure_factor_db
 from greenapp.settings import Settings
-from greenapp.store.activity.ingest import ingest_steps
+from greenapp.store.activity.ingest import MEMORY_LIMIT, ingest_steps, limit_memory
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.factors.reader import load_factor_table
 from greenapp.web.api.operator import ingest_plan
@@ -31,7 +32,20 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
         type=int,
         help="refuse days older than this, as the API does (default: history is accepted)",
     )
+    steps.add_argument(
+        "--memory-limit",
+        type=memory_size,
+        default=MEMORY_LIMIT,
+        help=f"memory DuckDB may use when this command opens the store; the rest is spilled to "
+        f"disk (default: {MEMORY_LIMIT})",
+    )
     steps.set_defaults(run=run_steps)
+
+
+def memory_size(text: str) -> str:
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)? ?([KMGT]i?B)", text.strip(), re.IGNORECASE):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1.5GB or 800MB")
+    return text.strip()
 
 
 def run_steps(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,6 +61,7 @@ def run_steps(args: argparse.Namespace, settings: Settings) -> int:
     def local(store: DuckDBActivityStore) -> dict[str, Any]:
         ctx = context_for(settings, load_factor_table(settings.factors_db))
         plan = ingest_plan(ctx, args.window_days)
+        limit_memory(store, args.memory_limit)
         columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*Progress.get_default_columns()[:1], *columns, console=console) as bar:
             task = bar.add_task("ingesting rows", total=None)

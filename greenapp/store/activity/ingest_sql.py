@@ -4,6 +4,8 @@ Temporary tables are named with a per-load suffix (a constant the code makes, ne
 values travel as parameters.
 """
 
+MEMORY_LIMIT = "SET memory_limit = $limit"
+
 # The file's columns, without reading its rows.
 COLUMNS_CSV = "SELECT * FROM read_csv($path, header = true, all_varchar = true) LIMIT 0"
 COLUMNS_PARQUET = "SELECT * FROM read_parquet($path) LIMIT 0"
