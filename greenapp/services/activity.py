@@ -68,7 +68,7 @@ def record_trip(
         tx.add_trip(user_id, key, fingerprint, trip, ctx.now())
         return trip, True
 
-    return store.write(work)
+    return store.write(work, Preload(people=(user_id,), trip_keys=((user_id, key),)))
 
 
 def _same_report(recorded: StepDay, report: StepReport) -> bool:

@@ -7,7 +7,9 @@ obeys every rule real data does.
 """
 
 import random
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -34,6 +36,7 @@ DEMO_DAYS = 90
 DEMO_SEED = 20261124
 PEOPLE_PER_REGION = 4
 FIRST_DEMO_USER = "demo-gb-1"
+SEEDING_THREADS = 64
 _CARS = [Car(), Car("petrol", "medium"), Car("diesel", "large"), Car("electric", "small")]
 _TRIPS = [
     ("bus", "car", 6.0),
@@ -109,32 +112,64 @@ def seed_demo(
     today: date,
     on_person: Callable[[str], None] | None = None,
 ) -> DemoSeed:
-    """Record the demo activity up to ``today``."""
-    rng = random.Random(DEMO_SEED + 1)
-    recorded = donated = 0
+    """Record the demo activity up to ``today``.
+
+    Each person's day (steps, perhaps a donation, perhaps a trip) is recorded in that order from
+    its own seeded random stream, so the store is the same every time; days are recorded side by
+    side, so their writes share the store's commits. Donations are in the budgets' limits.
+    """
     first = today - timedelta(days=DEMO_DAYS)
     projects, key = _seed_projects(store, replace(ctx, clock=_at_evening(first)), first, today)
-    for user_id, profile in demo_people():
-        if on_person is not None:
-            on_person(user_id)
+    people = demo_people()
+    for user_id, profile in people:
         update_profile(store, ctx, user_id, profile)
-        habit = rng.uniform(4000, 11000)
-        for back in range(DEMO_DAYS - 1, -1, -1):
-            day = today - timedelta(days=back)
-            on_day = replace(ctx, clock=_at_evening(day))
-            if rng.random() < 0.08:
-                continue  # phone left at home
-            steps = max(0, int(rng.gauss(habit, habit * 0.35)))
-            record_steps(store, on_day, user_id, StepReport(day, steps))
-            recorded += 1
-            if rng.random() < 0.3:
-                project_id = projects["CN" if profile.region == "CN" else "other"]
-                donated += _try_donate(store, on_day, user_id, project_id, day)
-            if rng.random() < 0.25:
-                mode, replaced, km = rng.choice(_TRIPS)
-                trip = TripReport(day, mode, replaced, round(km * rng.uniform(0.5, 1.8), 1))
-                record_trip(store, on_day, user_id, trip, key=f"demo-{user_id}-{day}")
-    return DemoSeed(recorded, donated, key)
+
+    habits = [random.Random(DEMO_SEED + n).uniform(4000, 11000) for n in range(len(people))]
+    left = {user_id: DEMO_DAYS for user_id, _ in people}
+    counting = threading.Lock()
+
+    def seed(n: int, back: int) -> tuple[int, int]:
+        user_id, profile = people[n]
+        project_id = projects["CN" if profile.region == "CN" else "other"]
+        day = today - timedelta(days=back)
+        rng = random.Random(DEMO_SEED + 1000 * (n + 1) + back)
+        counts = _seed_day(store, ctx, user_id, habits[n], project_id, day, rng)
+        with counting:
+            left[user_id] -= 1
+            finished = left[user_id] == 0
+        if finished and on_person is not None:
+            on_person(user_id)
+        return counts
+
+    days = [(n, back) for n in range(len(people)) for back in range(DEMO_DAYS)]
+    with ThreadPoolExecutor(max_workers=SEEDING_THREADS) as pool:
+        counts = list(pool.map(seed, *zip(*days, strict=True)))
+    return DemoSeed(sum(c[0] for c in counts), sum(c[1] for c in counts), key)
+
+
+def _seed_day(
+    store: ActivityStore,
+    ctx: Context,
+    user_id: str,
+    habit: float,
+    project_id: str,
+    day: date,
+    rng: random.Random,
+) -> tuple[int, int]:
+    """One person's day; returns whether steps were recorded and whether they were donated."""
+    if rng.random() < 0.08:
+        return 0, 0  # phone left at home
+    on_day = replace(ctx, clock=_at_evening(day))
+    steps = max(0, int(rng.gauss(habit, habit * 0.35)))
+    record_steps(store, on_day, user_id, StepReport(day, steps))
+    donated = 0
+    if rng.random() < 0.3:
+        donated = _try_donate(store, on_day, user_id, project_id, day)
+    if rng.random() < 0.25:
+        mode, replaced, km = rng.choice(_TRIPS)
+        trip = TripReport(day, mode, replaced, round(km * rng.uniform(0.5, 1.8), 1))
+        record_trip(store, on_day, user_id, trip, key=f"demo-{user_id}-{day}")
+    return 1, donated
 
 
 def _seed_projects(

@@ -99,6 +99,7 @@ class Preload:
     step_days: tuple[tuple[str, date], ...] = ()
     donation_keys: tuple[tuple[str, str], ...] = ()  # (user id, idempotency key)
     donated_days: tuple[tuple[str, date], ...] = ()
+    trip_keys: tuple[tuple[str, str], ...] = ()  # (user id, idempotency key)
 
 
 class ActivityStore(Protocol):

@@ -11,7 +11,7 @@ from typing import cast
 import duckdb
 import pytest
 
-from greenapp.domain.activity import StepDay, evaluate_day
+from greenapp.domain.activity import StepDay, TripReport, evaluate_day
 from greenapp.domain.donations import Project
 from greenapp.domain.errors import Conflict, RuleBroken
 from greenapp.domain.lookup import FactorTable
@@ -249,3 +249,39 @@ def test_donations_in_one_shared_commit_never_overspend_or_count_twice(
         assert db.execute(
             "SELECT sum(amount_minor) FROM money_ledger WHERE kind = 'credit'"
         ).fetchone() == (750,)
+
+
+def test_a_trip_retried_within_one_shared_commit_is_recorded_once(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    store = DuckDBActivityStore(tmp_path / "t.duckdb")
+    ctx = Context(factor_table, SHARE, clock=lambda: NOW)
+    bus = TripReport(TODAY, "bus", "car", 6.0)
+    calls = [("kim", "same"), ("kim", "same"), ("kim", "other"), ("lee", "same")]
+    gate, queued = threading.Event(), threading.Barrier(len(calls) + 1)
+    answers: list[tuple[str, str, bool]] = []
+
+    def record(user_id: str, key: str) -> None:
+        queued.wait()
+        trip, created = activity.record_trip(store, ctx, user_id, bus, key)
+        answers.append((user_id, trip.trip_id, created))
+
+    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
+    holder.start()
+    threads = [threading.Thread(target=record, args=c) for c in calls]
+    for t in threads:
+        t.start()
+    queued.wait()
+    time.sleep(0.2)
+    before = store.commits
+    gate.set()
+    for t in [holder, *threads]:
+        t.join()
+    assert store.commits - before == 2
+    store.close()
+    kims = [a for a in answers if a[0] == "kim"]
+    assert sorted(created for *_, created in kims) == [False, True, True]
+    assert len({trip_id for _, trip_id, _ in kims}) == 2  # the retry answered with the first
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as db:
+        rows = db.execute("SELECT user_id, idempotency_key FROM trips ORDER BY ALL").fetchall()
+    assert rows == [("kim", "other"), ("kim", "same"), ("lee", "same")]

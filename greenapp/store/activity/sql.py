@@ -104,6 +104,22 @@ TRIP_BY_KEY = f"""
 SELECT fingerprint, {TRIP_COLUMNS} FROM trips
 WHERE user_id = $user_id AND idempotency_key = $key
 """
+TRIPS_BY_KEYS = f"""
+SELECT user_id, idempotency_key, fingerprint, {TRIP_COLUMNS} FROM trips
+WHERE user_id = ANY($user_ids) AND idempotency_key = ANY($keys)
+"""
+# A shared commit's trips, one list per column (see SAVE_STEP_DAYS).
+ADD_TRIPS = f"""
+INSERT INTO trips (user_id, idempotency_key, fingerprint, {TRIP_COLUMNS}, created_at)
+SELECT CAST(unnest($user_id) AS VARCHAR), CAST(unnest($key) AS VARCHAR),
+       CAST(unnest($fingerprint) AS VARCHAR), CAST(unnest($trip_id) AS VARCHAR),
+       CAST(unnest($day) AS DATE), CAST(unnest($mode) AS VARCHAR),
+       CAST(unnest($replaced) AS VARCHAR), CAST(unnest($distance_km) AS DOUBLE),
+       CAST(unnest($kg_co2e_avoided) AS DOUBLE), CAST(unnest($kg_low) AS DOUBLE),
+       CAST(unnest($kg_high) AS DOUBLE), CAST(unnest($saving_rule) AS VARCHAR),
+       CAST(unnest($factor_ids) AS VARCHAR[]), CAST(unnest($fallbacks) AS VARCHAR[]),
+       CAST(unnest($factor_set_version) AS VARCHAR), CAST(unnest($now) AS TIMESTAMPTZ)
+"""
 ADD_TRIP = f"""
 INSERT INTO trips (user_id, idempotency_key, fingerprint, {TRIP_COLUMNS}, created_at)
 VALUES ($user_id, $key, $fingerprint, $trip_id, $day, $mode, $replaced, $distance_km,

@@ -181,6 +181,7 @@ def _together(preloads: Iterable[Preload | None]) -> Preload:
         step_days=tuple(k for p in wanted for k in p.step_days),
         donation_keys=tuple(k for p in wanted for k in p.donation_keys),
         donated_days=tuple(k for p in wanted for k in p.donated_days),
+        trip_keys=tuple(k for p in wanted for k in p.trip_keys),
     )
 
 

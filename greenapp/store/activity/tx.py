@@ -82,6 +82,19 @@ class DuckDBTx:
                 if (user_id, row[0]) in batch.step_days:
                     batch.step_days[(user_id, row[0])] = _step_day(tuple(row))
         self._preload_donations(wanted)
+        self._preload_trips(wanted)
+
+    def _preload_trips(self, wanted: Preload) -> None:
+        assert self._batch is not None
+        batch = self._batch
+        asked = [k for k in set(wanted.trip_keys) if k not in batch.trip_keys]
+        if asked:
+            batch.trip_keys.update(dict.fromkeys(asked))
+            people, keys = {u for u, _ in asked}, {k for _, k in asked}
+            params = {"user_ids": list(people), "keys": list(keys)}
+            for user_id, key, fingerprint, *row in self._all(sql.TRIPS_BY_KEYS, params):
+                if (user_id, key) in batch.trip_keys:
+                    batch.trip_keys[(user_id, key)] = (fingerprint, _trip(tuple(row)))
 
     def _preload_donations(self, wanted: Preload) -> None:
         assert self._batch is not None
@@ -111,6 +124,9 @@ class DuckDBTx:
         pending, batch.pending = batch.pending, {}
         donations, batch.pending_donations = batch.pending_donations, []
         ledger, batch.pending_ledger = batch.pending_ledger, []
+        trips, batch.pending_trips = batch.pending_trips, []
+        if trips:
+            self._cursor.execute(sql.ADD_TRIPS, _columns(trips))
         if pending:
             self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(pending))
         if donations:
@@ -200,33 +216,38 @@ class DuckDBTx:
         )
 
     def trip_by_key(self, user_id: str, key: str) -> tuple[str, Trip] | None:
+        if self._batch is not None and (user_id, key) in self._batch.trip_keys:
+            return self._batch.trip_keys[(user_id, key)]
         row = self._one(sql.TRIP_BY_KEY, {"user_id": user_id, "key": key})
         return None if row is None else (row[0], _trip(row[1:]))
 
     def add_trip(self, user_id: str, key: str, fingerprint: str, trip: Trip, now: datetime) -> None:
         self.touched.add(user_id)
         s = trip.saving
-        self._execute(
-            sql.ADD_TRIP,
-            {
-                "user_id": user_id,
-                "key": key,
-                "fingerprint": fingerprint,
-                "trip_id": trip.trip_id,
-                "day": trip.day,
-                "mode": trip.mode,
-                "replaced": trip.replaced,
-                "distance_km": trip.distance_km,
-                "kg_co2e_avoided": s.kg,
-                "kg_low": s.low,
-                "kg_high": s.high,
-                "saving_rule": s.rule,
-                "factor_ids": list(s.factor_ids),
-                "fallbacks": list(s.fallbacks),
-                "factor_set_version": trip.factor_set_version,
-                "now": now,
-            },
-        )
+        row = {
+            "user_id": user_id,
+            "key": key,
+            "fingerprint": fingerprint,
+            "trip_id": trip.trip_id,
+            "day": trip.day,
+            "mode": trip.mode,
+            "replaced": trip.replaced,
+            "distance_km": trip.distance_km,
+            "kg_co2e_avoided": s.kg,
+            "kg_low": s.low,
+            "kg_high": s.high,
+            "saving_rule": s.rule,
+            "factor_ids": list(s.factor_ids),
+            "fallbacks": list(s.fallbacks),
+            "factor_set_version": trip.factor_set_version,
+            "now": now,
+        }
+        if self._batch is None:
+            self._execute(sql.ADD_TRIP, row)
+            return
+        self.writes += 1
+        self._batch.pending_trips.append(row)
+        self._batch.trip_keys[(user_id, key)] = (fingerprint, trip)
 
     def day_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]:
         if self._cache is not None:
@@ -591,9 +612,13 @@ class WriteBatch:
     donated_days: dict[tuple[str, date], bool] = field(default_factory=dict)
     pending_donations: list[dict[str, Any]] = field(default_factory=list)
     pending_ledger: list[dict[str, Any]] = field(default_factory=list)
+    trip_keys: dict[tuple[str, str], tuple[str, Trip] | None] = field(default_factory=dict)
+    pending_trips: list[dict[str, Any]] = field(default_factory=list)
 
     def has_pending(self) -> bool:
-        return bool(self.pending or self.pending_donations or self.pending_ledger)
+        return bool(
+            self.pending or self.pending_donations or self.pending_ledger or self.pending_trips
+        )
 
     def add_donation(
         self,
@@ -635,6 +660,7 @@ class WriteBatch:
         self.forgotten.add(user_id)
         self.people.pop(user_id, None)
         self.donation_keys = {k: v for k, v in self.donation_keys.items() if k[0] != user_id}
+        self.trip_keys = {k: v for k, v in self.trip_keys.items() if k[0] != user_id}
         for key in [k for k in self.step_days if k[0] == user_id]:
             del self.step_days[key]
 
