@@ -28,7 +28,7 @@ SERVERS = {
 def main() -> None:
     work = Path(tempfile.mkdtemp())
     factors = build_factor_db(default_factor_sources(), work / "factors.duckdb").path
-    populate(work / "greenapp.duckdb", 500, 30)
+    populate(work / "greenapp.duckdb", "p", 500, 30)
     env = {
         **os.environ,
         "GREENAPP_DATA_DIR": str(work),
@@ -49,9 +49,10 @@ def main() -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        hello = wrk(f"{url}/healthz", 8, 50)
-        person = wrk(url, 8, 50, script(work, name, 500, footprint))
-        page = wrk(f"{url}/explain/walking", 8, 50)
+        hello = wrk(f"{url}/healthz", 8, 50).rate
+        people = [f"p{i}" for i in range(500)]
+        person = wrk(url, 8, 50, script(work, name, people, footprint)).rate
+        page = wrk(f"{url}/explain/walking", 8, 50).rate
         print(f"| {name} | {hello:,.0f} | {person:,.0f} | {page:,.0f} |")
         os.killpg(process.pid, 15)
         process.wait()
