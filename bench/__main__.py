@@ -352,7 +352,8 @@ def _rows(
     upsert_ceiling = f"{upsert_rate:,.0f}/s (single-row committed upsert)"
     donations_per_s = given[0] / seconds
     overspend = scarce[1] - scarce[2]
-    weight = float(loads["weight"])
+    weight = loads["weight"]
+    assert isinstance(weight, float)
     return [
         Row("GET /healthz, plain wrk (for reference)", f"{plain.rate:,.0f} req/s", "–", None, "–"),
         Row("GET /healthz, the token-sending wrk script", f"{hello.rate:,.0f} req/s", "–", None,
