@@ -1,5 +1,7 @@
 """Calendar periods for footprint summaries, and the current streak of active days."""
 
+import bisect
+from array import array
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Final
@@ -34,21 +36,32 @@ class ActiveDays:
     """Days with activity, each with the length of the run of consecutive days it ends.
 
     The runs are counted once, so the current streak is a lookup whatever the history's length.
+    Days are kept as ordinals in flat arrays: years of history are a few kilobytes, with nothing
+    for the garbage collector to walk.
     """
 
-    __slots__ = ("_run_ending",)
+    __slots__ = ("_days", "_runs")
 
     def __init__(self, days: Iterable[date]) -> None:
-        self._run_ending: dict[date, int] = {}
-        for day in sorted(set(days)):
-            self._run_ending[day] = self._run_ending.get(day - ONE_DAY, 0) + 1
+        self._days = array("l", sorted({d.toordinal() for d in days}))
+        self._runs = array("l")
+        previous, run = 0, 0
+        for ordinal in self._days:
+            run = run + 1 if ordinal == previous + 1 else 1
+            self._runs.append(run)
+            previous = ordinal
+
+    def _run_ending(self, day: date) -> int:
+        ordinal = day.toordinal()
+        i = bisect.bisect_left(self._days, ordinal)
+        return self._runs[i] if i < len(self._days) and self._days[i] == ordinal else 0
 
     def __contains__(self, day: date) -> bool:
-        return day in self._run_ending
+        return self._run_ending(day) > 0
 
     def __len__(self) -> int:
-        return len(self._run_ending)
+        return len(self._days)
 
     def streak(self, today: date) -> int:
         """Days in a row with activity, ending today, or yesterday when today has none yet."""
-        return self._run_ending.get(today) or self._run_ending.get(today - ONE_DAY, 0)
+        return self._run_ending(today) or self._run_ending(today - ONE_DAY)

@@ -8,8 +8,10 @@ forget moves on, and a load is stored only if the generation it started with is 
 """
 
 import bisect
+import sys
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -31,9 +33,12 @@ DonationRow = tuple[date, int, float, tuple[Money, ...]]  # day steps kg money
 class PersonRows:
     """One person's rows, arranged at load so that a period's answer costs what the period
     holds, not what the person's whole history holds: days are kept sorted and found by
-    bisection, and the active days are a set for the streak to walk back through."""
+    bisection, and the streak is read from runs counted once. Each day's figures are kept in
+    flat arrays, one per column, so a year of history is a few kilobytes and nothing the garbage
+    collector has to walk; DayTotals are made only for the days a period asks for."""
 
-    __slots__ = ("_donation_days", "_donations", "_series", "_series_days", "active", "profile")
+    __slots__ = ("_days", "_donation_days", "_donations", "_figures", "_status", "_steps",
+                 "active", "profile")  # fmt: skip
 
     def __init__(
         self,
@@ -43,16 +48,32 @@ class PersonRows:
         donations: list[DonationRow],
     ) -> None:
         self.profile = profile
-        self._series = [_day_totals(d, days.get(d), trips.get(d)) for d in sorted(days | trips)]
-        self._series_days = [t.day for t in self._series]
+        ordered = sorted(days.keys() | trips.keys())
+        self._days = array("l", (d.toordinal() for d in ordered))
+        self._steps = array("q")
+        self._figures = array("d")  # walked km, trip km, kg, low, high: five per day
+        status: list[str | None] = []
+        for day in ordered:
+            steps, km, kg, low, high, day_status = days.get(day, _NO_STEPS)
+            t_km, t_kg, t_low, t_high = trips.get(day, _NO_TRIPS)
+            self._steps.append(steps)
+            self._figures.extend((km, t_km, kg + t_kg, low + t_low, high + t_high))
+            status.append(sys.intern(day_status) if day_status else None)
+        self._status = tuple(status)
         counted = {d for d, row in days.items() if row[5] == "counted" and row[0] > 0}
         self.active = ActiveDays(counted | trips.keys())
         self._donations = sorted(donations, key=lambda d: d[0])
         self._donation_days = [d[0] for d in self._donations]
 
     def day_totals(self, first: date, last: date) -> list[DayTotals]:
-        lo = bisect.bisect_left(self._series_days, first)
-        return self._series[lo : bisect.bisect_right(self._series_days, last, lo)]
+        lo = bisect.bisect_left(self._days, first.toordinal())
+        hi = bisect.bisect_right(self._days, last.toordinal(), lo)
+        f = self._figures
+        return [
+            DayTotals(date.fromordinal(self._days[i]), self._steps[i], f[5 * i], f[5 * i + 1],
+                      f[5 * i + 2], f[5 * i + 3], f[5 * i + 4], self._status[i])
+            for i in range(lo, hi)
+        ]  # fmt: skip
 
     def donated(self, first: date, last: date) -> tuple[int, int, float, list[Money]]:
         lo = bisect.bisect_left(self._donation_days, first)
@@ -65,10 +86,8 @@ class PersonRows:
                 [Money(c, v) for c, v in sorted(money.items())])  # fmt: skip
 
 
-def _day_totals(day: date, steps_row: DayRow | None, trip_row: TripDay | None) -> DayTotals:
-    steps, km, kg, low, high, status = steps_row or (0, 0.0, 0.0, 0.0, 0.0, "")
-    t_km, t_kg, t_low, t_high = trip_row or (0.0, 0.0, 0.0, 0.0)
-    return DayTotals(day, steps, km, t_km, kg + t_kg, low + t_low, high + t_high, status or None)
+_NO_STEPS: DayRow = (0, 0.0, 0.0, 0.0, 0.0, "")
+_NO_TRIPS: TripDay = (0.0, 0.0, 0.0, 0.0)
 
 
 class PeopleCache:
