@@ -2,17 +2,14 @@
 
 import re
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
 import anyio.to_thread
-import jwt
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTAuth, Token
-from litestar.security.jwt.token import JWTDecodeOptions
 
 from greenapp.services.people import profile_of
 from greenapp.settings import Settings
@@ -45,58 +42,35 @@ VERIFIED_KEPT: Final = 50_000
 
 @dataclass
 class RememberedToken(Token):
-    """A token whose signature, once verified, is remembered for later requests with it.
+    """A token that, once decoded and verified, is remembered for later requests with it.
 
     A phone sends the same token with every request, and checking an HS256 signature costs more
     than answering a footprint from memory. The memory is keyed by the whole encoded token and
-    every verification setting, so a changed byte is verified afresh; expiry and not-before are
-    checked again on every use.
+    every verification setting, so a changed byte is verified afresh; expiry is checked again on
+    every use, and a token with a not-before claim is never remembered.
     """
 
     @classmethod
-    def decode_payload(
-        cls,
-        encoded_token: str,
-        secret: str,
-        algorithms: list[str],
-        issuer: str | Sequence[str] | None = None,
-        audience: str | Sequence[str] | None = None,
-        options: JWTDecodeOptions | None = None,
-    ) -> Any:
-        key = (encoded_token, secret, tuple(algorithms), _frozen(issuer), _frozen(audience),
-               _frozen_options(options))  # fmt: skip
-        payload = _verified.get(key)
-        if payload is None:
-            payload = super().decode_payload(
-                encoded_token, secret, algorithms, issuer, audience, options
-            )
-            if len(_verified) >= VERIFIED_KEPT:
-                del _verified[next(iter(_verified))]
-            _verified[key] = payload
-        _check_times(payload)
-        return dict(payload)
+    def decode(
+        cls, encoded_token: str, secret: str, algorithm: str, *args: Any, **kwargs: Any
+    ) -> "RememberedToken":
+        key = (encoded_token, secret, algorithm)
+        remembered = _decoded.get(key)
+        if remembered is None or remembered[0] != (args, kwargs):  # other settings: verify
+            token = super().decode(encoded_token, secret, algorithm, *args, **kwargs)
+            if "nbf" not in token.extras:
+                if len(_decoded) >= VERIFIED_KEPT:
+                    del _decoded[next(iter(_decoded))]
+                _decoded[key] = ((args, kwargs), token)
+            return token
+        token = remembered[1]
+        if token.exp.timestamp() <= time.time():
+            raise NotAuthorizedException("Invalid token")
+        return token
 
 
-_verified: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
-def _frozen(value: str | Sequence[str] | None) -> str | tuple[str, ...] | None:
-    return value if value is None or isinstance(value, str) else tuple(value)
-
-
-def _frozen_options(options: JWTDecodeOptions | None) -> tuple[tuple[str, Any], ...]:
-    return tuple(
-        (name, tuple(value) if isinstance(value, list) else value)
-        for name, value in sorted((options or {}).items())
-    )
-
-
-def _check_times(payload: dict[str, Any]) -> None:
-    now = time.time()
-    if "exp" in payload and int(payload["exp"]) <= now:
-        raise jwt.ExpiredSignatureError("Signature has expired")
-    if "nbf" in payload and int(payload["nbf"]) > now:
-        raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
+# (encoded token, secret, algorithm) -> (the other verification settings, the token)
+_decoded: dict[tuple[str, str, str], tuple[tuple[Any, Any], RememberedToken]] = {}
 
 
 @dataclass(frozen=True, slots=True)

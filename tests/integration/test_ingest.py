@@ -179,3 +179,31 @@ def test_new_people_are_created_and_parquet_is_read(tmp_path: Path, setup: dict[
     assert summary.new_days == 1
     assert summary.rejects_file is None
     assert profile == Profile("GB")
+
+
+def test_a_day_the_service_records_meanwhile_keeps_the_higher_count(
+    tmp_path: Path, setup: dict[str, Any]
+) -> None:
+    ctx = setup["ctx"]
+    store = _store(tmp_path / "s.duckdb", ctx, setup["people"][:2])
+    day = NOW.date() - timedelta(days=1)
+    rows = [
+        {"user": "u0", "date": str(day - timedelta(days=1)), "steps": "1000", "distance_m": ""},
+        {"user": "u0", "date": str(day), "steps": "8000", "distance_m": ""},
+        {"user": "u1", "date": str(day), "steps": "8000", "distance_m": ""},
+    ]
+    file = tmp_path / "race.csv"
+    _write_csv(file, rows)
+
+    def service_writes_meanwhile(done: int, total: int) -> None:
+        if done == 1:  # after the first chunk, before the chunks holding these days
+            record_steps(store, ctx, "u0", StepReport(day, 5000))
+            record_steps(store, ctx, "u1", StepReport(day, 9000))
+
+    summary = ingest_steps(
+        store, file, tmp_path / "r.csv", setup["plan"], service_writes_meanwhile, chunk_rows=1
+    )
+    store.close()
+    steps = {(r[0], r[1]): r[2] for r in _state(tmp_path / "s.duckdb")}
+    assert steps == {("u0", day - timedelta(days=1)): 1000, ("u0", day): 8000, ("u1", day): 9000}
+    assert summary.new_days == 3

@@ -56,6 +56,8 @@ def test_the_read_model_answers_what_the_database_answers(filled: DuckDBActivity
             assert [(d.day, d.steps, d.status) for d in a] == [
                 (d.day, d.steps, d.status) for d in b
             ]
+            own_kg = cached._person_rows(user).kg(first, last)  # what standings rank by
+            assert own_kg == pytest.approx(sum(d.kg for d in b))
             for x, y in zip(a, b, strict=True):
                 assert (x.walked_km, x.trip_km) == pytest.approx((y.walked_km, y.trip_km))
                 assert (x.kg, x.low, x.high) == pytest.approx((y.kg, y.low, y.high))

@@ -75,6 +75,11 @@ class PersonRows:
             for i in range(lo, hi)
         ]  # fmt: skip
 
+    def kg(self, first: date, last: date) -> float:
+        lo = bisect.bisect_left(self._days, first.toordinal())
+        hi = bisect.bisect_right(self._days, last.toordinal(), lo)
+        return sum(self._figures[5 * lo + 2 : 5 * hi : 5])
+
     def donated(self, first: date, last: date) -> tuple[int, int, float, list[Money]]:
         lo = bisect.bisect_left(self._donation_days, first)
         chosen = self._donations[lo : bisect.bisect_right(self._donation_days, last, lo)]

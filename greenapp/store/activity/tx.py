@@ -279,7 +279,7 @@ class DuckDBTx:
     def standing(self, user_id: str, region: str, first: date, last: date) -> Standing | None:
         params = {"user_id": user_id, "region": region, "first": first, "last": last}
         if self._cache is not None and self._standings is not None:
-            own = sum(d.kg for d in self.day_totals(user_id, first, last))
+            own = self._person_rows(user_id).kg(first, last)
             del params["user_id"]
             return self._standings.standing(
                 region, first, last, user_id, own,
