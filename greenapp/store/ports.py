@@ -109,6 +109,10 @@ class ActivityStore(Protocol):
         """``write`` without waiting: the future is done once the unit's commit is."""
         ...
 
+    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        """``write`` for a caller on an event loop, which is not blocked while it waits."""
+        ...
+
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
     ) -> ExportResult: ...

@@ -11,6 +11,7 @@ fails is rolled back with its whole batch, and the batch's other units are then 
 so one bad request never sinks another. Reads use a cursor per thread and see committed data.
 """
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -39,6 +40,9 @@ class _Job:
     work: Callable[[StoreTx], Any]
     preload: Preload | None = None
     done: Future[Any] = field(default_factory=Future)
+    # Set for a caller awaiting on an event loop: its future is settled on that loop, together
+    # with the rest of the batch's, in one wake-up of the loop.
+    waiter: "tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]] | None" = None
 
 
 class DuckDBActivityStore:
@@ -80,6 +84,14 @@ class DuckDBActivityStore:
         job = _Job(work, preload)
         self._jobs.put(job)
         return job.done
+
+    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        if self._closed:
+            raise RuntimeError("the activity store is closed")
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(work, preload, waiter=(loop, waiter)))
+        return await waiter
 
     def export_research(
         self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
@@ -143,7 +155,7 @@ class DuckDBActivityStore:
         except Exception as error:
             cursor.rollback()
             if len(batch) == 1:
-                batch[0].done.set_exception(error)
+                _answer([(batch[0], False, error)])
                 return True
             return False
         # Forget what this commit changed before anyone hears it is done, so no one reads older
@@ -154,12 +166,34 @@ class DuckDBActivityStore:
         else:
             self._people.forget(tx.touched)
             self._known.committed(batch_view)
-        for job, (ok, outcome) in zip(batch, outcomes, strict=True):
+        _answer([(job, ok, outcome) for job, (ok, outcome) in zip(batch, outcomes, strict=True)])
+        return True
+
+
+def _answer(answers: list[tuple[_Job, bool, Any]]) -> None:
+    """Settle each job's future: thread waiters at once, each event loop's in one call."""
+    on_loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
+    for job, ok, outcome in answers:
+        if job.waiter is None:
             if ok:
                 job.done.set_result(outcome)
             else:
                 job.done.set_exception(outcome)
-        return True
+        else:
+            loop, waiter = job.waiter
+            on_loops.setdefault(loop, []).append((waiter, ok, outcome))
+    for loop, settled in on_loops.items():
+        loop.call_soon_threadsafe(_settle, settled)
+
+
+def _settle(settled: list[tuple["asyncio.Future[Any]", bool, Any]]) -> None:
+    for waiter, ok, outcome in settled:
+        if waiter.cancelled():
+            continue  # the caller went away; the work is committed all the same
+        if ok:
+            waiter.set_result(outcome)
+        else:
+            waiter.set_exception(outcome)
 
 
 def _attempt(job: _Job, tx: DuckDBTx) -> tuple[bool, Any]:
@@ -198,6 +232,9 @@ class MemoryView:
         raise NotInMemory
 
     def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
+        raise NotInMemory
+
+    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         raise NotInMemory
 
     def export_research(

@@ -1,6 +1,5 @@
 """Donating steps, and the public view of projects."""
 
-import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -45,7 +44,7 @@ class DonationsController(Controller):
             runtime.ctx, request.user.user_id, data.project_id, data.date, idempotency_key
         )
         # Awaited on the event loop, as uploads are (see MeController.put_steps).
-        donation, project, created = await asyncio.wrap_future(runtime.store.submit(work, preload))
+        donation, project, created = await runtime.store.write_async(work, preload)
         status = HTTP_201_CREATED if created else HTTP_200_OK
         return Response(convert.donation_out(donation, project), status_code=status)
 

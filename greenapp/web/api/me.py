@@ -1,6 +1,5 @@
 """The person's own data: profile, steps, trips and footprint."""
 
-import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -70,7 +69,7 @@ class MeController(Controller):
         # Handed straight to the store's writer and awaited on the event loop: no worker thread
         # is held while the shared commit forms, so every waiting upload can join it.
         work, preload = activity.steps_upload(runtime.ctx, request.user.user_id, report)
-        recorded = await asyncio.wrap_future(runtime.store.submit(work, preload))
+        recorded = await runtime.store.write_async(work, preload)
         return convert.steps_out(recorded)
 
     @post("/trips", sync_to_thread=True, summary="Record a low-carbon trip")
