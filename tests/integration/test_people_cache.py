@@ -1,5 +1,6 @@
 """The in-memory read model answers what the database answers, and never older than a write."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepReport
 from greenapp.services import activity, giving, partners, people
 from greenapp.services.context import Context
-from greenapp.store.activity.people_cache import PeopleCache, PersonRows
+from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.activity.tx import DuckDBTx
 
@@ -105,3 +106,29 @@ def test_a_load_that_raced_a_write_is_not_kept() -> None:
     assert cache.get("p", lambda: empty) is fresh  # now kept
     cache.forget_everyone()
     assert cache.get("p", lambda: empty) is empty
+
+
+def test_while_one_request_refreshes_standings_the_others_rank_against_the_kept_totals() -> None:
+    standings = Standings(seconds=0.0)  # every total is stale at once
+    month = (TODAY.replace(day=1), TODAY)
+    first = standings.standing("GB", *month, "a", 1.0, lambda: [("a", 1.0), ("b", 2.0)])
+    assert first.people == 2
+    started, release = threading.Event(), threading.Event()
+
+    def slow_load() -> list[tuple[str, float]]:
+        started.set()
+        release.wait()
+        return [("a", 1.0), ("b", 2.0), ("c", 3.0)]
+
+    def second_load() -> list[tuple[str, float]]:
+        raise AssertionError("a second refresh ran while the first was under way")
+
+    refreshing = threading.Thread(target=standings.standing, args=("GB", *month, "a", 1.0,
+                                                                      slow_load))  # fmt: skip
+    refreshing.start()
+    started.wait()
+    assert standings.standing("GB", *month, "b", 2.0, second_load).people == 2  # the kept ones
+    release.set()
+    refreshing.join()
+    fresh = standings.standing("GB", *month, "c", 3.0, lambda: [("c", 3.0), ("a", 1.0), ("b", 2.0)])
+    assert (fresh.people, fresh.percentile) == (3, 100.0)

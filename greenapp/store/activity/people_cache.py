@@ -134,12 +134,15 @@ class Standings:
     """Opted-in people's totals per region and period, refreshed at most once a minute.
 
     The asking person's own total is always taken fresh from their rows, so their own writes
-    show at once; the others' totals may be up to a minute old.
+    show at once; the others' totals may be up to a minute old, or a little more while one
+    request refreshes them: the others meanwhile rank against the totals already kept, so a
+    refresh is one query, not one per request that arrives during it.
     """
 
     def __init__(self, seconds: float = STANDINGS_SECONDS) -> None:
         self._seconds = seconds
         self._totals: dict[tuple[str, date, date], tuple[float, dict[str, float], list[float]]] = {}
+        self._refreshing: set[tuple[str, date, date]] = set()
         self._lock = threading.Lock()
 
     def standing(
@@ -154,11 +157,20 @@ class Standings:
         key = (region, first, last)
         with self._lock:
             cached = self._totals.get(key)
-        if cached is None or time.monotonic() - cached[0] > self._seconds:
-            rows = dict(load())
-            cached = (time.monotonic(), rows, sorted(rows.values()))
-            with self._lock:
-                self._totals[key] = cached
+            stale = cached is None or time.monotonic() - cached[0] > self._seconds
+            refresh = stale and (cached is None or key not in self._refreshing)
+            if refresh:
+                self._refreshing.add(key)
+        if refresh:
+            try:
+                rows = dict(load())
+                cached = (time.monotonic(), rows, sorted(rows.values()))
+                with self._lock:
+                    self._totals[key] = cached
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+        assert cached is not None
         _, by_user, ordered = cached
         others = len(ordered) - (1 if user_id in by_user else 0)
         below = bisect.bisect_left(ordered, own_kg)
