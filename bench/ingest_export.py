@@ -186,21 +186,26 @@ def main() -> None:
         )
         plan = IngestPlan(table, StepRules(), share, now.date(), None, now)
 
+        # Each measurement is followed at once by its ceiling, so both see the same machine.
+        load_before = os.getloadavg()[0]
         ingest = greenapp(["ingest", "steps", str(file)], env)
         assert f"{rows:,} new days" in ingest.output, ingest.output
+        ingest_ceiling = ceiling_ingest(file, settings.db, plan)
+        pk_insert = primary_key_insert(file, settings.db, plan, work)
         again = greenapp(["ingest", "steps", str(file)], env)
         assert f"{rows:,} unchanged" in again.output, again.output
         export_s = export(settings.db, factors, work / "research.duckdb", None)
-        export_parquet_s = export(settings.db, factors, work / "r2.duckdb", work / "research")
-
-        ingest_ceiling = ceiling_ingest(file, settings.db, plan)
-        pk_insert = primary_key_insert(file, settings.db, plan, work)
         export_ceiling = ceiling_export(settings.db, factors, work / "copy.duckdb", None)
+        export_parquet_s = export(settings.db, factors, work / "r2.duckdb", work / "research")
         export_parquet_ceiling = ceiling_export(
             settings.db, factors, work / "copy2.duckdb", work / "copy"
         )
+        load_after = os.getloadavg()[0]
 
-    print(f"rows: {rows:,}; duckdb {duckdb.__version__}")
+    print(
+        f"rows: {rows:,}; duckdb {duckdb.__version__}; {os.cpu_count()} cores; "
+        f"load average {load_before:.1f} before, {load_after:.1f} after"
+    )
     print(
         f"ingest: {ingest.seconds:.1f} s = {rows / ingest.seconds:,.0f} rows/s "
         f"(its own figure, after start-up: {reported_seconds(ingest.output):.1f} s); "
