@@ -51,6 +51,27 @@ class ActiveDays:
             self._runs.append(run)
             previous = ordinal
 
+    def with_day(self, day: date, active: bool) -> "ActiveDays":
+        """A copy with ``day`` active or not; runs are counted again only from that day on."""
+        ordinal = day.toordinal()
+        i = bisect.bisect_left(self._days, ordinal)
+        present = i < len(self._days) and self._days[i] == ordinal
+        if active == present:
+            return self
+        changed = ActiveDays(())
+        changed._days = array("l", self._days)
+        if active:
+            changed._days.insert(i, ordinal)
+        else:
+            del changed._days[i]
+        changed._runs = self._runs[:i]
+        previous, run = (changed._days[i - 1], changed._runs[i - 1]) if i else (0, 0)
+        for ordinal in changed._days[i:]:
+            run = run + 1 if ordinal == previous + 1 else 1
+            changed._runs.append(run)
+            previous = ordinal
+        return changed
+
     def _run_ending(self, day: date) -> int:
         ordinal = day.toordinal()
         i = bisect.bisect_left(self._days, ordinal)

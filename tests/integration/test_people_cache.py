@@ -1,6 +1,7 @@
 """The in-memory read model answers what the database answers, and never older than a write."""
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepReport
-from greenapp.services import activity, giving, partners, people
+from greenapp.services import activity, footprint, giving, partners, people
 from greenapp.services.context import Context
 from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
 from greenapp.store.activity.store import DuckDBActivityStore
@@ -89,6 +90,61 @@ def test_a_read_after_an_acknowledged_write_sees_it(
         activity.record_steps(filled, ctx, "c0", StepReport(TODAY, steps))
         days = filled.read(lambda tx: tx.day_totals("c0", first, last))
         assert days[-1].steps == steps
+    filled.close()
+
+
+def _same_answers(store: DuckDBActivityStore, user: str) -> None:
+    """The read model's rows for ``user`` (as patched) against a fresh load from the database."""
+    cursor = store._db.cursor()
+    kept = store._people.get(user, lambda: pytest.fail(f"{user} is not in memory"))
+    fresh = DuckDBTx(cursor, PeopleCache())._person_rows(user)
+    everything = (date(2000, 1, 1), TODAY)
+    for first, last in (everything, (TODAY - timedelta(days=6), TODAY)):
+        a, b = kept.day_totals(first, last), fresh.day_totals(first, last)
+        assert [(d.day, d.steps, d.status) for d in a] == [(d.day, d.steps, d.status) for d in b]
+        for x, y in zip(a, b, strict=True):
+            assert tuple(x[2:7]) == pytest.approx(tuple(y[2:7]))
+        assert kept.kg(first, last) == pytest.approx(fresh.kg(first, last))
+        assert kept.donated(first, last)[:2] == fresh.donated(first, last)[:2]
+        assert kept.donated(first, last)[3] == fresh.donated(first, last)[3]
+    for back in range(40):
+        day = TODAY - timedelta(days=back)
+        assert (day in kept.active) == (day in fresh.active)
+        assert kept.active.streak(day) == fresh.active.streak(day)
+    assert kept.profile == fresh.profile
+    cursor.close()
+
+
+def test_after_each_write_the_patched_read_model_answers_what_a_fresh_load_does(
+    filled: DuckDBActivityStore, factor_table: FactorTable
+) -> None:
+    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
+                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    user = "c2"  # a day in three, some with trips, and a donation today
+    writes: list[Callable[[], object]] = [
+        lambda: activity.record_steps(filled, ctx, user, StepReport(TODAY, 40_000)),  # a day kept
+        lambda: activity.record_steps(
+            filled, ctx, user, StepReport(TODAY - timedelta(days=1), 7000)
+        ),  # a new day, between
+        lambda: activity.record_steps(
+            filled, ctx, user, StepReport(TODAY - timedelta(days=2), 0)
+        ),  # a day, not active
+        lambda: activity.record_trip(
+            filled, ctx, user, TripReport(TODAY - timedelta(days=2), "metro", "car", 9.0), None
+        ),
+        lambda: activity.record_trip(
+            filled, ctx, user, TripReport(TODAY - timedelta(days=4), "bus", "car", 2.0), None
+        ),
+        lambda: activity.record_trip(  # a second trip the same day adds to the first
+            filled, ctx, user, TripReport(TODAY - timedelta(days=4), "bicycle", "car", 5.0), None
+        ),
+        lambda: giving.donate(filled, ctx, user, "pj_cache", TODAY - timedelta(days=1), key="x"),
+        lambda: people.update_profile(filled, ctx, user, Profile("GB", leaderboard=False)),
+    ]
+    for write in writes:
+        footprint.footprint(filled, ctx, user, "week")  # the person's rows are in memory
+        write()
+        _same_answers(filled, user)
     filled.close()
 
 

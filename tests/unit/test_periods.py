@@ -30,3 +30,21 @@ def test_a_decade_of_daily_activity_is_one_streak() -> None:
     assert ActiveDays(decade).streak(TODAY) == 3653
     assert ActiveDays(decade[1:]).streak(TODAY) == 3652  # nothing yet today: up to yesterday
     assert ActiveDays(decade[2:]).streak(TODAY) == 0
+
+
+@given(
+    st.sets(st.integers(min_value=0, max_value=40), max_size=30),
+    st.integers(min_value=-2, max_value=42),
+    st.booleans(),
+)
+def test_marking_one_day_counts_the_runs_as_a_fresh_count_does(
+    offsets: set[int], changed: int, active: bool
+) -> None:
+    days = {TODAY - timedelta(days=n) for n in offsets}
+    day = TODAY - timedelta(days=changed)
+    expected = ActiveDays(days | {day} if active else days - {day})
+    patched = ActiveDays(days).with_day(day, active)
+    for n in range(-3, 45):
+        asked = TODAY - timedelta(days=n)
+        assert (asked in patched) == (asked in expected)
+        assert patched.streak(asked) == expected.streak(asked)

@@ -147,4 +147,15 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         CREATE INDEX donations_by_project ON donations (project_id);
         """,
     ),
+    (
+        4,
+        "a person's rows found by their id alone",
+        # DuckDB answers `user_id = $user_id` from an index on that column alone, not from the
+        # composite keys; without these, loading one person's history scans the whole table.
+        """
+        CREATE INDEX step_days_by_user ON step_days (user_id);
+        CREATE INDEX trips_by_user ON trips (user_id);
+        CREATE INDEX donations_by_user ON donations (user_id);
+        """,
+    ),
 )

@@ -34,8 +34,12 @@ class PersonRows:
     """One person's rows, arranged at load so that a period's answer costs what the period
     holds, not what the person's whole history holds: days are kept sorted and found by
     bisection, and the streak is read from runs counted once. Each day's figures are kept in
-    flat arrays, one per column, so a year of history is a few kilobytes and nothing the garbage
-    collector has to walk; DayTotals are made only for the days a period asks for."""
+    flat arrays, so a year of history is a few kilobytes and nothing the garbage collector has
+    to walk; DayTotals are made only for the days a period asks for.
+
+    A PersonRows never changes once made: the ``with_`` methods return a patched copy, which the
+    writer puts in place of the old one after a commit (see PeopleCache.committed).
+    """
 
     __slots__ = ("_days", "_donation_days", "_donations", "_figures", "_status", "_steps",
                  "active", "profile")  # fmt: skip
@@ -51,34 +55,38 @@ class PersonRows:
         ordered = sorted(days.keys() | trips.keys())
         self._days = array("l", (d.toordinal() for d in ordered))
         self._steps = array("q")
-        self._figures = array("d")  # walked km, trip km, kg, low, high: five per day
+        self._figures = array("d")  # FIGURES per day: the steps' part, then the trips'
         status: list[str | None] = []
         for day in ordered:
             steps, km, kg, low, high, day_status = days.get(day, _NO_STEPS)
-            t_km, t_kg, t_low, t_high = trips.get(day, _NO_TRIPS)
             self._steps.append(steps)
-            self._figures.extend((km, t_km, kg + t_kg, low + t_low, high + t_high))
+            self._figures.extend((km, kg, low, high, *trips.get(day, _NO_TRIPS)))
             status.append(sys.intern(day_status) if day_status else None)
-        self._status = tuple(status)
+        self._status = status
         counted = {d for d, row in days.items() if row[5] == "counted" and row[0] > 0}
         self.active = ActiveDays(counted | trips.keys())
         self._donations = sorted(donations, key=lambda d: d[0])
         self._donation_days = [d[0] for d in self._donations]
 
     def day_totals(self, first: date, last: date) -> list[DayTotals]:
-        lo = bisect.bisect_left(self._days, first.toordinal())
-        hi = bisect.bisect_right(self._days, last.toordinal(), lo)
-        f = self._figures
-        return [
-            DayTotals(date.fromordinal(self._days[i]), self._steps[i], f[5 * i], f[5 * i + 1],
-                      f[5 * i + 2], f[5 * i + 3], f[5 * i + 4], self._status[i])
-            for i in range(lo, hi)
-        ]  # fmt: skip
+        lo, hi = self._between(first, last)
+        return [self._totals(i) for i in range(lo, hi)]
+
+    def _totals(self, i: int) -> DayTotals:
+        km, kg, low, high, t_km, t_kg, t_low, t_high = self._figures[FIGURES * i : FIGURES * i + 8]
+        return DayTotals(date.fromordinal(self._days[i]), self._steps[i], km, t_km, kg + t_kg,
+                         low + t_low, high + t_high, self._status[i])  # fmt: skip
 
     def kg(self, first: date, last: date) -> float:
+        lo, hi = self._between(first, last)
+        f = self._figures
+        return sum(f[FIGURES * lo + 1 : FIGURES * hi : FIGURES]) + sum(
+            f[FIGURES * lo + 5 : FIGURES * hi : FIGURES]
+        )
+
+    def _between(self, first: date, last: date) -> tuple[int, int]:
         lo = bisect.bisect_left(self._days, first.toordinal())
-        hi = bisect.bisect_right(self._days, last.toordinal(), lo)
-        return sum(self._figures[5 * lo + 2 : 5 * hi : 5])
+        return lo, bisect.bisect_right(self._days, last.toordinal(), lo)
 
     def donated(self, first: date, last: date) -> tuple[int, int, float, list[Money]]:
         lo = bisect.bisect_left(self._donation_days, first)
@@ -90,9 +98,71 @@ class PersonRows:
         return (len(chosen), sum(d[1] for d in chosen), sum(d[2] for d in chosen),
                 [Money(c, v) for c, v in sorted(money.items())])  # fmt: skip
 
+    def with_profile(self, profile: Profile) -> "PersonRows":
+        patched = self._copy()
+        patched.profile = profile
+        return patched
 
+    def with_step_day(self, day: date, row: DayRow) -> "PersonRows":
+        """A copy with ``day``'s steps replaced by ``row`` (its trips are kept)."""
+        patched, i = self._copy_with_day(day)
+        steps, km, kg, low, high, status = row
+        patched._steps[i] = steps
+        patched._figures[FIGURES * i : FIGURES * i + 4] = array("d", (km, kg, low, high))
+        patched._status[i] = sys.intern(status) if status else None
+        return patched._with_activity(day, i)
+
+    def with_trip(self, day: date, trip: TripDay) -> "PersonRows":
+        """A copy with one more trip on ``day``."""
+        patched, i = self._copy_with_day(day)
+        at = FIGURES * i + 4
+        sums = [a + b for a, b in zip(patched._figures[at : at + 4], trip, strict=True)]
+        patched._figures[at : at + 4] = array("d", sums)
+        return patched._with_activity(day, i)
+
+    def with_donation(self, donation: DonationRow) -> "PersonRows":
+        patched = self._copy()
+        at = bisect.bisect_right(patched._donation_days, donation[0])
+        patched._donations.insert(at, donation)
+        patched._donation_days.insert(at, donation[0])
+        return patched
+
+    def _with_activity(self, day: date, i: int) -> "PersonRows":
+        active = (self._status[i] == "counted" and self._steps[i] > 0) or self._figures[
+            FIGURES * i + 4
+        ] > 0
+        self.active = self.active.with_day(day, active)
+        return self
+
+    def _copy_with_day(self, day: date) -> tuple["PersonRows", int]:
+        """A copy that has a row for ``day`` (empty if it is new), and that row's index."""
+        patched = self._copy()
+        ordinal = day.toordinal()
+        i = bisect.bisect_left(patched._days, ordinal)
+        if i == len(patched._days) or patched._days[i] != ordinal:
+            patched._days.insert(i, ordinal)
+            patched._steps.insert(i, 0)
+            patched._figures[FIGURES * i : FIGURES * i] = array("d", [0.0] * FIGURES)
+            patched._status.insert(i, None)
+        return patched, i
+
+    def _copy(self) -> "PersonRows":
+        patched = PersonRows.__new__(PersonRows)
+        patched.profile = self.profile
+        patched._days = array("l", self._days)
+        patched._steps = array("q", self._steps)
+        patched._figures = array("d", self._figures)
+        patched._status = list(self._status)
+        patched.active = self.active
+        patched._donations = list(self._donations)
+        patched._donation_days = list(self._donation_days)
+        return patched
+
+
+FIGURES = 8  # km, kg, low, high of the steps; km, kg, low, high of the trips
 _NO_STEPS: DayRow = (0, 0.0, 0.0, 0.0, 0.0, "")
 _NO_TRIPS: TripDay = (0.0, 0.0, 0.0, 0.0)
+Patch = Callable[[PersonRows], PersonRows]
 
 
 class PeopleCache:
@@ -123,6 +193,22 @@ class PeopleCache:
             for user_id in user_ids:
                 self._rows.pop(user_id, None)
                 self._generation[user_id] = self._generation.get(user_id, 0) + 1
+
+    def committed(self, patches: dict[str, list[Patch]], forgotten: Iterable[str]) -> None:
+        """After a commit: patch the rows kept of the people it changed, forget the others.
+
+        Either way each person's generation moves on, so a load that read before the commit
+        is not kept.
+        """
+        with self._lock:
+            for user_id, changes in patches.items():
+                self._generation[user_id] = self._generation.get(user_id, 0) + 1
+                rows = self._rows.get(user_id)
+                if rows is not None:
+                    for change in changes:
+                        rows = change(rows)
+                    self._rows[user_id] = rows
+        self.forget(forgotten)
 
     def forget_everyone(self) -> None:
         with self._lock:

@@ -158,13 +158,16 @@ class DuckDBActivityStore:
                 _answer([(batch[0], False, error)])
                 return True
             return False
-        # Forget what this commit changed before anyone hears it is done, so no one reads older
-        # than their own acknowledged write.
+        # Bring the read model up to this commit (patching what it keeps, forgetting what it
+        # cannot patch) before anyone hears it is done, so no one reads older than their own
+        # acknowledged write.
         if tx.touched_everyone:
             self._people.forget_everyone()
             self._known.clear()
         else:
-            self._people.forget(tx.touched)
+            patched = batch_view.patches
+            unpatched = (tx.touched - patched.keys()) | batch_view.unpatchable
+            self._people.committed(patched, unpatched)
             self._known.committed(batch_view)
         _answer([(job, ok, outcome) for job, (ok, outcome) in zip(batch, outcomes, strict=True)])
         return True

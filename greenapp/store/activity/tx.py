@@ -18,7 +18,7 @@ from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
 from greenapp.store.activity import sql
-from greenapp.store.activity.people_cache import PeopleCache, PersonRows, Standings
+from greenapp.store.activity.people_cache import Patch, PeopleCache, PersonRows, Standings
 from greenapp.store.ports import NotInMemory, Preload
 
 
@@ -151,6 +151,7 @@ class DuckDBTx:
         self.touched.add(user_id)
         if self._batch is not None:
             self._batch.people[user_id] = profile
+            self._batch.patch(user_id, lambda rows: rows.with_profile(profile))
         self._execute(
             sql.SAVE_PERSON,
             {
@@ -183,6 +184,9 @@ class DuckDBTx:
             key = (user_id, record.day)
             saves = self._batch.pending[key][2] if key in self._batch.pending else 0
             self._batch.pending[key] = (record, now, saves + 1)
+            s = record.saving
+            row = (record.steps, record.distance_km, s.kg, s.low, s.high, record.status)
+            self._batch.patch(user_id, lambda rows: rows.with_step_day(record.day, row))
             self._batch.step_days[key] = record
             return
         track = record.track
@@ -247,6 +251,8 @@ class DuckDBTx:
             return
         self.writes += 1
         self._batch.pending_trips.append(row)
+        summed = (trip.distance_km, s.kg, s.low, s.high)
+        self._batch.patch(user_id, lambda rows: rows.with_trip(trip.day, summed))
         self._batch.trip_keys[(user_id, key)] = (fingerprint, trip)
 
     def day_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]:
@@ -302,6 +308,7 @@ class DuckDBTx:
         self.touched.add(user_id)
         if self._batch is not None:
             self._batch.forget(user_id)
+            self._batch.unpatchable.add(user_id)
         params = {"user_id": user_id}
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
             self._execute(statement, params)
@@ -463,6 +470,8 @@ class DuckDBTx:
             return
         self.writes += 1
         self._batch.add_donation(d, key, fingerprint, row, credits)
+        given = (d.day, d.steps, d.kg, tuple(c.money for c in d.credits))
+        self._batch.patch(d.user_id, lambda rows: rows.with_donation(given))
 
     def project_totals(self, project_id: str) -> tuple[int, int, float, int, list[Money]]:
         donors, steps, kg, count = self._one(sql.PROJECT_PROGRESS, {"project_id": project_id}) or (
@@ -614,6 +623,13 @@ class WriteBatch:
     pending_ledger: list[dict[str, Any]] = field(default_factory=list)
     trip_keys: dict[tuple[str, str], tuple[str, Trip] | None] = field(default_factory=dict)
     pending_trips: list[dict[str, Any]] = field(default_factory=list)
+
+    # What the commit changed in each person's rows kept in memory, in order (see PeopleCache).
+    patches: dict[str, list[Patch]] = field(default_factory=dict)
+    unpatchable: set[str] = field(default_factory=set)
+
+    def patch(self, user_id: str, change: Patch) -> None:
+        self.patches.setdefault(user_id, []).append(change)
 
     def has_pending(self) -> bool:
         return bool(
