@@ -11,7 +11,7 @@ join (each row's person from `people`, then the factors the ingest looks up once
 computing the same 23 columns with the same expressions (the ingest's own DAY_RECORDS), into a
 table without a key: no checks, no duplicates, no comparison with stored days, no primary key.
 For reference the run also measures the same statement as an INSERT into an empty store's
-step_days, whose primary key every ingest must maintain.
+step_days, whose primary key and index every ingest must maintain.
 
 Export ceiling: DuckDB copying the tables the export reads (step_days, trips, donations, projects
 and the factor tables) as they are into a new DuckDB file, in one transaction; with --parquet,
