@@ -392,8 +392,9 @@ def _rows(
             upsert_ceiling, puts.rate / upsert_rate, "≥ 5"),
         Row("POST /api/v1/donations, 200 connections", f"{donations_per_s:,.0f} donations/s",
             upsert_ceiling, donations_per_s / upsert_rate, "≥ 2"),
-        Row("the same on a budget of 200 CNY until it runs out", f"overspend {overspend} fen "
-            f"({scarce[0]} donations, {scarce[1]:,} of {scarce[2]:,} fen)", "–", None,
+        Row("the same on a budget of 200 CNY until it runs out", f"overspend {max(overspend, 0)} "
+            f"fen ({scarce[0]} donations paid {scarce[1]:,} of {scarce[2]:,} fen"
+            f"{'' if overspend >= 0 else '; the budget did not run out'})", "–", None,
             "overspend 0"),
         Row("GET /explain/walking", f"{page.rate:,.0f} req/s; {weight / 1024:.0f} KB",
             f"{plain.rate:,.0f} req/s (/healthz, plain wrk)", page.rate / plain.rate,

@@ -4,6 +4,7 @@ stores must be exactly what one unit at a time would store."""
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -23,7 +24,7 @@ from greenapp.services import activity, giving, partners, people, rights
 from greenapp.services.context import Context
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.activity.tx import DuckDBTx, WriteBatch
-from greenapp.store.ports import StoreTx
+from greenapp.store.ports import Preload, StoreTx
 from greenapp.store.storage import WRITE_CONFIG
 
 TODAY = date(2026, 11, 20)
@@ -53,24 +54,29 @@ def test_a_shared_commit_stores_exactly_what_single_saves_store(
     tmp_path: Path, factor_table: FactorTable
 ) -> None:
     saves = _records(factor_table)
+    later = [(u, replace(r, steps=r.steps + 500)) for u, r in saves]  # the same lists, updated
+    rounds = [saves, later, saves[:2]]  # new rows, rows kept with their lists, then back again
     one_by_one, together = tmp_path / "one.duckdb", tmp_path / "together.duckdb"
     DuckDBActivityStore(one_by_one).close()
     with duckdb.connect(str(one_by_one), config=dict(WRITE_CONFIG)) as db:
         plain = DuckDBTx(db)
-        for user_id, record in saves:
-            plain.save_step_day(user_id, record, NOW)
-
-    def save_all(tx: StoreTx) -> None:
-        for user_id, record in saves:
-            tx.save_step_day(user_id, record, NOW)
+        for batch in rounds:
+            for user_id, record in batch:
+                plain.save_step_day(user_id, record, NOW)
 
     store = DuckDBActivityStore(together)
-    store.write(save_all)
+    for batch in rounds:
+
+        def save_all(tx: StoreTx, batch: list[tuple[str, StepDay]] = batch) -> None:
+            for user_id, record in batch:
+                tx.save_step_day(user_id, record, NOW)
+
+        store.write(save_all, Preload(step_days=tuple((u, r.day) for u, r in batch)))
     store.close()
 
     assert _rows(together) == _rows(one_by_one)
     revisions = {(r[0], r[1]): r[-2] for r in _rows(together)}
-    assert revisions[("bo", TODAY)] == 2  # two saves, one row
+    assert revisions[("bo", TODAY)] == 4  # two saves a round, one row
 
 
 def test_within_a_shared_commit_every_read_sees_the_step_days_saved_before_it(

@@ -64,9 +64,7 @@ VALUES ($user_id, $day, $steps, $device_distance_m, $track_distance_m, $track_mo
 {_STEP_DAY_UPDATE}"""
 # A shared commit's step days: one list per column, all of the same length, unnested side by
 # side into rows; revision there counts the saves each row stands for.
-SAVE_STEP_DAYS = f"""
-INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
-SELECT CAST(unnest($user_id) AS VARCHAR),
+_UNNESTED_STEP_DAY_COLUMNS = """CAST(unnest($user_id) AS VARCHAR),
        CAST(unnest($day) AS DATE),
        CAST(unnest($steps) AS INTEGER),
        CAST(unnest($device_distance_m) AS DOUBLE),
@@ -88,8 +86,27 @@ SELECT CAST(unnest($user_id) AS VARCHAR),
        CAST(unnest($fallbacks) AS VARCHAR[]),
        CAST(unnest($factor_set_version) AS VARCHAR),
        CAST(unnest($revision) AS INTEGER),
-       CAST(unnest($updated_at) AS TIMESTAMPTZ)
+       CAST(unnest($updated_at) AS TIMESTAMPTZ)"""
+SAVE_STEP_DAYS = f"""
+INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
+SELECT {_UNNESTED_STEP_DAY_COLUMNS}
 {_STEP_DAY_UPDATE}"""
+# The same for days already stored whose four lists are unchanged: the lists are left alone.
+UPDATE_STEP_DAYS_KEEPING_LISTS = f"""
+INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
+SELECT {_UNNESTED_STEP_DAY_COLUMNS}
+ON CONFLICT (user_id, day) DO UPDATE SET
+    steps = excluded.steps, device_distance_m = excluded.device_distance_m,
+    track_distance_m = excluded.track_distance_m,
+    track_moving_seconds = excluded.track_moving_seconds,
+    track_max_speed_kmh = excluded.track_max_speed_kmh, distance_km = excluded.distance_km,
+    distance_low_km = excluded.distance_low_km, distance_high_km = excluded.distance_high_km,
+    step_rule = excluded.step_rule, status = excluded.status,
+    kg_co2e_avoided = excluded.kg_co2e_avoided, kg_low = excluded.kg_low,
+    kg_high = excluded.kg_high, saving_rule = excluded.saving_rule,
+    factor_set_version = excluded.factor_set_version,
+    revision = step_days.revision + excluded.revision, updated_at = excluded.updated_at
+"""
 # A batch's keys: every pair of the given people and days (the caller keeps the pairs it asked).
 STEP_DAYS_BY_KEYS = f"""
 SELECT user_id, {STEP_DAY_COLUMNS} FROM step_days

@@ -128,7 +128,14 @@ class DuckDBTx:
         if trips:
             self._cursor.execute(sql.ADD_TRIPS, _columns(trips))
         if pending:
-            self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(pending))
+            # Updating a list column makes DuckDB delete and re-insert the row, so days whose
+            # lists are unchanged (most re-uploads) are updated without touching the lists.
+            same = {k: v for k, v in pending.items() if _same_lists(v[0], v[3])}
+            other = {k: v for k, v in pending.items() if k not in same}
+            if same:
+                self._cursor.execute(sql.UPDATE_STEP_DAYS_KEEPING_LISTS, _step_day_columns(same))
+            if other:
+                self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(other))
         if donations:
             self._cursor.execute(sql.ADD_DONATIONS, _columns(donations))
         if ledger:
@@ -182,8 +189,11 @@ class DuckDBTx:
         if self._batch is not None:  # written with the batch's others, before anything reads
             self.writes += 1
             key = (user_id, record.day)
-            saves = self._batch.pending[key][2] if key in self._batch.pending else 0
-            self._batch.pending[key] = (record, now, saves + 1)
+            if key in self._batch.pending:
+                _, _, saves, stored = self._batch.pending[key]
+            else:
+                saves, stored = 0, self._batch.step_day(key)
+            self._batch.pending[key] = (record, now, saves + 1, stored)
             s = record.saving
             row = (record.steps, record.distance_km, s.kg, s.low, s.high, record.status)
             self._batch.patch(user_id, lambda rows: rows.with_step_day(record.day, row))
@@ -564,7 +574,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 # About 50,000 people's profiles and as many step days: tens of megabytes.
 KNOWN_ROWS_KEPT: Final = 50_000
-PendingDay = tuple[StepDay, datetime, int]  # the record, when, how many saves it stands for
+# The record, when, how many saves it stands for, and the row stored before the batch (if known)
+PendingDay = tuple[StepDay, datetime, int, "StepDay | Unknown | None"]
 
 
 class Unknown(Enum):
@@ -716,10 +727,20 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return {name: [row[name] for row in rows] for name in rows[0]}
 
 
+def _same_lists(record: StepDay, stored: StepDay | Unknown | None) -> bool:
+    """Whether ``stored`` is a row already in the table with the same lists as ``record``."""
+    return isinstance(stored, StepDay) and (
+        stored.step_factor_ids,
+        stored.reasons,
+        stored.saving.factor_ids,
+        stored.saving.fallbacks,
+    ) == (record.step_factor_ids, record.reasons, record.saving.factor_ids, record.saving.fallbacks)
+
+
 def _step_day_columns(pending: dict[tuple[str, date], PendingDay]) -> dict[str, list[Any]]:
     """The rows as one list per column, the shape SAVE_STEP_DAYS unnests."""
     rows = []
-    for (user_id, day), (r, now, saves) in pending.items():
+    for (user_id, day), (r, now, saves, _) in pending.items():
         t, s = r.track, r.saving
         rows.append((
             user_id, day, r.steps, r.device_distance_m, t and t.distance_m,
