@@ -36,7 +36,7 @@ DEMO_DAYS = 90
 DEMO_SEED = 20261124
 PEOPLE_PER_REGION = 4
 FIRST_DEMO_USER = "demo-gb-1"
-SEEDING_THREADS = 64
+SEEDING_THREADS = 300  # days recorded at once: their writes share commits
 _CARS = [Car(), Car("petrol", "medium"), Car("diesel", "large"), Car("electric", "small")]
 _TRIPS = [
     ("bus", "car", 6.0),
