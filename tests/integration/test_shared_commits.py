@@ -1,6 +1,7 @@
 """A shared commit reads its units' rows together and writes their step days together; what it
 stores must be exactly what one unit at a time would store."""
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -291,3 +292,39 @@ def test_a_trip_retried_within_one_shared_commit_is_recorded_once(
     with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as db:
         rows = db.execute("SELECT user_id, idempotency_key FROM trips ORDER BY ALL").fetchall()
     assert rows == [("kim", "other"), ("kim", "same"), ("lee", "same")]
+
+
+def test_writers_on_an_event_loop_are_answered_there_and_one_that_left_stops_nothing(
+    tmp_path: Path,
+) -> None:
+    store = DuckDBActivityStore(tmp_path / "a.duckdb")
+
+    def save(user_id: str) -> Callable[[StoreTx], str]:
+        def work(tx: StoreTx) -> str:
+            tx.save_person(user_id, Profile("GB"), NOW)
+            return user_id
+
+        return work
+
+    async def answered() -> list[str]:
+        return list(await asyncio.gather(*(store.write_async(save(f"a{n}")) for n in range(5))))
+
+    assert asyncio.run(answered()) == [f"a{n}" for n in range(5)]
+
+    gate = threading.Event()
+    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
+    holder.start()  # the writer waits while a caller queues work and goes away
+
+    async def leave() -> None:
+        waiting = asyncio.ensure_future(store.write_async(save("gone")))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+
+    asyncio.run(leave())  # its loop is closed before the writer answers
+    gate.set()
+    holder.join()
+    assert store.submit(save("after")).result(timeout=10) == "after"  # the writer is still there
+    store.close()
+    with duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True) as db:
+        saved = {r[0] for r in db.execute("SELECT user_id FROM people").fetchall()}
+    assert saved == {f"a{n}" for n in range(5)} | {"gone", "after"}

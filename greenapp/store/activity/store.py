@@ -12,6 +12,7 @@ so one bad request never sinks another. Reads use a cursor per thread and see co
 """
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -186,7 +187,9 @@ def _answer(answers: list[tuple[_Job, bool, Any]]) -> None:
             loop, waiter = job.waiter
             on_loops.setdefault(loop, []).append((waiter, ok, outcome))
     for loop, settled in on_loops.items():
-        loop.call_soon_threadsafe(_settle, settled)
+        # A closed loop has no one waiting any more; the work is committed all the same.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, settled)
 
 
 def _settle(settled: list[tuple["asyncio.Future[Any]", bool, Any]]) -> None:
