@@ -23,11 +23,15 @@ from greenapp.store.activity.tx import DuckDBTx
 TODAY = date(2026, 11, 20)
 
 
+def _context(factor_table: FactorTable) -> Context:
+    return Context(factor_table, CarShare(0.05, 0.02, 0.2),
+                   clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+
+
 @pytest.fixture
 def filled(tmp_path: Path, factor_table: FactorTable) -> DuckDBActivityStore:
     store = DuckDBActivityStore(tmp_path / "s.duckdb")
-    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
-                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    ctx = _context(factor_table)
     partner, _ = partners.create_partner(store, ctx, "T")
     project = Project("pj_cache", partner.partner_id, {"en": "P"}, {"en": "S"}, "steps", 10**6,
                       None, TODAY - timedelta(days=40), TODAY + timedelta(days=3), 0)  # fmt: skip
@@ -83,8 +87,7 @@ def test_the_read_model_answers_what_the_database_answers(filled: DuckDBActivity
 def test_a_read_after_an_acknowledged_write_sees_it(
     filled: DuckDBActivityStore, factor_table: FactorTable
 ) -> None:
-    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
-                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    ctx = _context(factor_table)
     first, last = TODAY - timedelta(days=1), TODAY
     for steps in range(30_000, 30_400, 20):
         activity.record_steps(filled, ctx, "c0", StepReport(TODAY, steps))
@@ -118,8 +121,7 @@ def _same_answers(store: DuckDBActivityStore, user: str) -> None:
 def test_after_each_write_the_patched_read_model_answers_what_a_fresh_load_does(
     filled: DuckDBActivityStore, factor_table: FactorTable
 ) -> None:
-    ctx = Context(factor_table, CarShare(0.05, 0.02, 0.2),
-                  clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+    ctx = _context(factor_table)
     user = "c2"  # a day in three, some with trips, and a donation today
     writes: list[Callable[[], object]] = [
         lambda: activity.record_steps(filled, ctx, user, StepReport(TODAY, 40_000)),  # a day kept

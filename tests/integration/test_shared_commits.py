@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -132,9 +133,31 @@ def test_concurrent_uploads_share_commits_and_each_sees_its_own_earlier_count(
     assert shared < 4 * len(walkers)
 
 
+def _behind_a_held_writer(store: DuckDBActivityStore, calls: list[Callable[[], None]]) -> int:
+    """Run ``calls`` at once from threads while the writer is held, so that their units of work
+    queue up and meet in one batch; returns the commits made once the writer is let go."""
+    gate, queued = threading.Event(), threading.Barrier(len(calls) + 1)
+
+    def run(call: Callable[[], None]) -> None:
+        queued.wait()
+        call()
+
+    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
+    holder.start()
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    queued.wait()
+    time.sleep(0.2)  # the units reach the writer's queue
+    before = store.commits
+    gate.set()
+    for t in [holder, *threads]:
+        t.join()
+    return store.commits - before
+
+
 def test_a_refusal_fails_alone_and_the_rest_still_share_one_commit(tmp_path: Path) -> None:
     store = DuckDBActivityStore(tmp_path / "r.duckdb")
-    gate, queued = threading.Event(), threading.Barrier(21)
     outcomes: dict[int, str] = {}
 
     def unit(n: int) -> Callable[[StoreTx], None]:
@@ -146,25 +169,14 @@ def test_a_refusal_fails_alone_and_the_rest_still_share_one_commit(tmp_path: Pat
         return work
 
     def submit(n: int) -> None:
-        queued.wait()
         try:
             store.write(unit(n))
             outcomes[n] = "ok"
         except RuleBroken:
             outcomes[n] = "refused"
 
-    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
-    holder.start()  # the writer waits here while the twenty units queue up behind it
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    queued.wait()
-    time.sleep(0.2)
-    before = store.commits
-    gate.set()
-    for t in [holder, *threads]:
-        t.join()
-    assert store.commits - before == 2  # the holder's, then one for all twenty
+    commits = _behind_a_held_writer(store, [partial(submit, n) for n in range(20)])
+    assert commits == 2  # the holder's, then one for all twenty
     store.close()
     assert outcomes == {n: "refused" if n % 4 == 0 else "ok" for n in range(20)}
     with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as db:
@@ -211,11 +223,9 @@ def test_donations_in_one_shared_commit_never_overspend_or_count_twice(
         activity.record_steps(store, ctx, user_id, StepReport(TODAY, 10_000))
 
     calls = [(u, f"k-{u}") for u in donors] + [("d0", "k-d0"), ("d1", "another-key")]
-    gate, queued = threading.Event(), threading.Barrier(len(calls) + 1)
     answers: list[tuple[str, str, int]] = []
 
     def give(user_id: str, key: str) -> None:
-        queued.wait()
         try:
             donation, created = giving.donate(store, ctx, user_id, "pj_batch", TODAY, key)
             paid = sum(c.money.minor for c in donation.credits)
@@ -223,18 +233,7 @@ def test_donations_in_one_shared_commit_never_overspend_or_count_twice(
         except Conflict:
             answers.append((user_id, "refused", 0))
 
-    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
-    holder.start()
-    threads = [threading.Thread(target=give, args=c) for c in calls]
-    for t in threads:
-        t.start()
-    queued.wait()
-    time.sleep(0.2)
-    before = store.commits
-    gate.set()
-    for t in [holder, *threads]:
-        t.join()
-    shared = store.commits - before
+    shared = _behind_a_held_writer(store, [partial(give, *c) for c in calls])
     try:
         created = [a for a in answers if a[1] == "created"]
         assert sum(paid for *_, paid in created) == 750  # seven full credits and one of 50
@@ -265,26 +264,13 @@ def test_a_trip_retried_within_one_shared_commit_is_recorded_once(
     ctx = Context(factor_table, SHARE, clock=lambda: NOW)
     bus = TripReport(TODAY, "bus", "car", 6.0)
     calls = [("kim", "same"), ("kim", "same"), ("kim", "other"), ("lee", "same")]
-    gate, queued = threading.Event(), threading.Barrier(len(calls) + 1)
     answers: list[tuple[str, str, bool]] = []
 
     def record(user_id: str, key: str) -> None:
-        queued.wait()
         trip, created = activity.record_trip(store, ctx, user_id, bus, key)
         answers.append((user_id, trip.trip_id, created))
 
-    holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
-    holder.start()
-    threads = [threading.Thread(target=record, args=c) for c in calls]
-    for t in threads:
-        t.start()
-    queued.wait()
-    time.sleep(0.2)
-    before = store.commits
-    gate.set()
-    for t in [holder, *threads]:
-        t.join()
-    assert store.commits - before == 2
+    assert _behind_a_held_writer(store, [partial(record, *c) for c in calls]) == 2
     store.close()
     kims = [a for a in answers if a[0] == "kim"]
     assert sorted(created for *_, created in kims) == [False, True, True]

@@ -40,21 +40,27 @@ distance_km, distance_low_km, distance_high_km, step_rule, step_factor_ids, stat
 kg_co2e_avoided, kg_low, kg_high, saving_rule, saving_factor_ids, fallbacks, factor_set_version
 """
 STEP_DAY = f"SELECT {STEP_DAY_COLUMNS} FROM step_days WHERE user_id = $user_id AND day = $day"
-_STEP_DAY_UPDATE = """
-ON CONFLICT (user_id, day) DO UPDATE SET
-    steps = excluded.steps, device_distance_m = excluded.device_distance_m,
-    track_distance_m = excluded.track_distance_m,
-    track_moving_seconds = excluded.track_moving_seconds,
-    track_max_speed_kmh = excluded.track_max_speed_kmh, distance_km = excluded.distance_km,
-    distance_low_km = excluded.distance_low_km, distance_high_km = excluded.distance_high_km,
-    step_rule = excluded.step_rule, step_factor_ids = excluded.step_factor_ids,
-    status = excluded.status, reasons = excluded.reasons,
-    kg_co2e_avoided = excluded.kg_co2e_avoided, kg_low = excluded.kg_low,
-    kg_high = excluded.kg_high, saving_rule = excluded.saving_rule,
-    saving_factor_ids = excluded.saving_factor_ids, fallbacks = excluded.fallbacks,
-    factor_set_version = excluded.factor_set_version,
-    revision = step_days.revision + excluded.revision, updated_at = excluded.updated_at
-"""
+# The columns an upsert replaces: the day's figures, and its four lists. Updating a list makes
+# DuckDB delete and re-insert the row, so a batch whose lists are unchanged leaves them alone.
+_STEP_DAY_FIGURES = (
+    "steps", "device_distance_m", "track_distance_m", "track_moving_seconds",
+    "track_max_speed_kmh", "distance_km", "distance_low_km", "distance_high_km", "step_rule",
+    "status", "kg_co2e_avoided", "kg_low", "kg_high", "saving_rule", "factor_set_version",
+    "updated_at",
+)  # fmt: skip
+_STEP_DAY_LISTS = ("step_factor_ids", "reasons", "saving_factor_ids", "fallbacks")
+
+
+def _replacing(columns: tuple[str, ...]) -> str:
+    """The ON CONFLICT clause of a step-day upsert that replaces ``columns`` (fixed names only)."""
+    replaced = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    return (
+        f"ON CONFLICT (user_id, day) DO UPDATE SET {replaced}, "
+        "revision = step_days.revision + excluded.revision"
+    )
+
+
+_STEP_DAY_UPDATE = _replacing(_STEP_DAY_FIGURES + _STEP_DAY_LISTS)
 SAVE_STEP_DAY = f"""
 INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
 VALUES ($user_id, $day, $steps, $device_distance_m, $track_distance_m, $track_moving_seconds,
@@ -91,22 +97,11 @@ SAVE_STEP_DAYS = f"""
 INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
 SELECT {_UNNESTED_STEP_DAY_COLUMNS}
 {_STEP_DAY_UPDATE}"""
-# The same for days already stored whose four lists are unchanged: the lists are left alone.
+# The same for days already stored whose four lists are unchanged.
 UPDATE_STEP_DAYS_KEEPING_LISTS = f"""
 INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
 SELECT {_UNNESTED_STEP_DAY_COLUMNS}
-ON CONFLICT (user_id, day) DO UPDATE SET
-    steps = excluded.steps, device_distance_m = excluded.device_distance_m,
-    track_distance_m = excluded.track_distance_m,
-    track_moving_seconds = excluded.track_moving_seconds,
-    track_max_speed_kmh = excluded.track_max_speed_kmh, distance_km = excluded.distance_km,
-    distance_low_km = excluded.distance_low_km, distance_high_km = excluded.distance_high_km,
-    step_rule = excluded.step_rule, status = excluded.status,
-    kg_co2e_avoided = excluded.kg_co2e_avoided, kg_low = excluded.kg_low,
-    kg_high = excluded.kg_high, saving_rule = excluded.saving_rule,
-    factor_set_version = excluded.factor_set_version,
-    revision = step_days.revision + excluded.revision, updated_at = excluded.updated_at
-"""
+{_replacing(_STEP_DAY_FIGURES)}"""
 # A batch's keys: every pair of the given people and days (the caller keeps the pairs it asked).
 STEP_DAYS_BY_KEYS = f"""
 SELECT user_id, {STEP_DAY_COLUMNS} FROM step_days

@@ -417,22 +417,10 @@ class DuckDBTx:
     def add_funding(
         self, entry_id: str, sponsor_id: str, money: Money, key: str, now: datetime
     ) -> None:
-        self._ledger(entry_id, sponsor_id, "funding", money, None, key, now)
-
-    def _ledger(
-        self,
-        entry_id: str,
-        sponsor_id: str,
-        kind: str,
-        money: Money,
-        donation_id: str | None,
-        key: str | None,
-        now: datetime,
-    ) -> None:
         if self._batch is not None:
             self._batch.sponsors.clear()  # budgets change; the next read takes them afresh
-        row = _ledger_row(entry_id, sponsor_id, kind, money, donation_id, key, now)
-        self._execute(sql.ADD_LEDGER_ENTRY, row)
+        funding = _ledger_row(entry_id, sponsor_id, "funding", money, None, key, now)
+        self._execute(sql.ADD_LEDGER_ENTRY, funding)
 
     def donation(self, donation_id: str) -> Donation | None:
         row = self._one(sql.DONATION, {"donation_id": donation_id})
