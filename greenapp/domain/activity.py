@@ -4,7 +4,7 @@ Everything here is arithmetic on a report, a profile and the factor table; stori
 and refusing duplicates is the service's job.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -88,6 +88,31 @@ def evaluate_day(
         status="flagged" if reasons else "counted",
         reasons=reasons,
         saving=saving,
+        factor_set_version=table.version,
+    )
+
+
+def evaluate_accepted_day(
+    day: StepDay, profile: Profile, table: FactorTable, share: CarShare
+) -> StepDay:
+    """A flagged day counted after a reviewer accepted its appeal.
+
+    The distance comes from the step length, never from a device distance the rules doubted,
+    and the saving is computed as for any counted day.
+    """
+    report = StepReport(day.day, day.steps, day.device_distance_m, day.track)
+    distance = _walked(report, profile, table, flagged=True)
+    car, walk = baseline_car(table, profile, day.day), _mode(table, profile, report, "walk")
+    return replace(
+        day,
+        distance_km=distance.km,
+        distance_low_km=distance.low_km,
+        distance_high_km=distance.high_km,
+        step_rule=distance.step_length.rule,
+        step_factor_ids=tuple(f.factor_id for f in distance.step_length.factors),
+        status="counted",
+        reasons=(),
+        saving=steps_saving(distance.km, distance.low_km, distance.high_km, share, car, walk),
         factor_set_version=table.version,
     )
 
