@@ -1,6 +1,7 @@
 """People's rights over their data: a copy of all of it, and erasure.
 
-Erasure deletes the profile, every step day and trip. Donations are sponsor money already paid
+Erasure deletes the profile, every step day, trip and team membership (a team the person made
+stays, its maker's id replaced by a pseudonym). Donations are sponsor money already paid
 against a project, so their steps, kg and money stay, with the donor's id replaced by a random
 pseudonym no one can trace back: project totals stay right and nothing points at the person.
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from greenapp.domain.activity import StepDay, Trip
 from greenapp.domain.donations import Donation
 from greenapp.domain.people import Profile
+from greenapp.domain.teams import Membership
 from greenapp.store.ports import ActivityStore, StoreTx
 
 
@@ -20,6 +22,7 @@ class MyData:
     days: list[StepDay]
     trips: list[Trip]
     donations: list[Donation]
+    memberships: list[Membership]
 
 
 def my_data(store: ActivityStore, user_id: str) -> MyData:
@@ -29,6 +32,7 @@ def my_data(store: ActivityStore, user_id: str) -> MyData:
             tx.person_step_days(user_id),
             tx.person_trips(user_id),
             tx.person_donations_list(user_id),
+            tx.memberships_of(user_id),
         )
 
     return store.read(work)

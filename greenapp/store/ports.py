@@ -15,6 +15,7 @@ from greenapp.domain.partners import Partner, StoredKey
 from greenapp.domain.people import Profile
 from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
+from greenapp.domain.teams import Membership, Team
 
 T = TypeVar("T")
 
@@ -86,7 +87,19 @@ class GivingTx(Protocol):
     ) -> list[DonationLine]: ...
 
 
-class StoreTx(ActivityTx, GivingTx, Protocol):
+class TeamsTx(Protocol):
+    """Teams and who belongs to them."""
+
+    def team(self, team_id: str) -> Team | None: ...
+    def team_by_code(self, invite_code: str) -> Team | None: ...
+    def add_team(self, team: Team) -> None: ...
+    def memberships_of(self, user_id: str) -> list[Membership]: ...
+    def add_membership(self, membership: Membership) -> None: ...
+    def end_membership(self, team_id: str, user_id: str, now: datetime) -> bool: ...
+    def active_members(self, team_id: str) -> int: ...
+
+
+class StoreTx(ActivityTx, GivingTx, TeamsTx, Protocol):
     """Everything one unit of work can do."""
 
 

@@ -341,3 +341,36 @@ class MyDataOut(Struct, frozen=True):
     days: list[StepsOut]
     trips: list[TripOut]
     donations: list[DonationOut]
+    teams: list["MembershipOut"]
+
+
+class TeamIn(Struct, frozen=True, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=1, max_length=80, examples=["Class 3B"])]
+    kind: Annotated[
+        str, Meta(examples=["class"], description="company, class, family, neighbourhood or other")
+    ]
+    on_leaderboard: bool = False
+
+
+class JoinIn(Struct, frozen=True, forbid_unknown_fields=True):
+    invite_code: Annotated[str, Meta(min_length=1, max_length=20, examples=["K7QX-4MPA"])]
+    on_leaderboard: bool = False
+
+
+class TeamOut(Struct, frozen=True):
+    """A team as its members see it: the invite code is shown only to members."""
+
+    team_id: str
+    name: str
+    kind: str
+    invite_code: str
+    members: int
+    joined_at: datetime
+    on_leaderboard: bool
+
+
+class MembershipOut(Struct, frozen=True):
+    team_id: str
+    joined_at: datetime
+    left_at: datetime | None
+    on_leaderboard: bool

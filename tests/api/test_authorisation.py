@@ -41,6 +41,7 @@ def _url(path: str, v: dict[str, Any]) -> str:
         "donation_id": v["donation_id"],
         "day": str(TODAY),
         "key_id": "000000000000",
+        "team_id": "tm_000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

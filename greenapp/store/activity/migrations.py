@@ -158,4 +158,29 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         CREATE INDEX donations_by_user ON donations (user_id);
         """,
     ),
+    (
+        5,
+        "teams and their members",
+        # A person who leaves and comes back has one row per stay; at most one has no left_at,
+        # which the one writer checks before it adds a row.
+        """
+        CREATE TABLE teams (
+            team_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            invite_code VARCHAR NOT NULL UNIQUE,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE team_members (
+            team_id VARCHAR NOT NULL,
+            user_id VARCHAR NOT NULL,
+            joined_at TIMESTAMPTZ NOT NULL,
+            left_at TIMESTAMPTZ,
+            on_leaderboard BOOLEAN NOT NULL
+        );
+        CREATE INDEX team_members_by_user ON team_members (user_id);
+        CREATE INDEX team_members_by_team ON team_members (team_id);
+        """,
+    ),
 )

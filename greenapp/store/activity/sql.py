@@ -382,3 +382,25 @@ WITH opted_in AS (
 SELECT o.user_id, coalesce(s.kg, 0) + coalesce(t.kg, 0)
 FROM opted_in o LEFT JOIN steps s USING (user_id) LEFT JOIN trip_kg t USING (user_id)
 """
+
+TEAM_COLUMNS = "team_id, name, kind, invite_code, created_by, created_at"
+TEAM = f"SELECT {TEAM_COLUMNS} FROM teams WHERE team_id = $team_id"
+TEAM_BY_CODE = f"SELECT {TEAM_COLUMNS} FROM teams WHERE invite_code = $invite_code"
+ADD_TEAM = """
+INSERT INTO teams VALUES ($team_id, $name, $kind, $invite_code, $created_by, $created_at)
+"""
+MEMBERSHIP_COLUMNS = "team_id, user_id, joined_at, left_at, on_leaderboard"
+MEMBERSHIPS_OF = f"""
+SELECT {MEMBERSHIP_COLUMNS} FROM team_members WHERE user_id = $user_id ORDER BY joined_at
+"""
+ADD_MEMBERSHIP = """
+INSERT INTO team_members VALUES ($team_id, $user_id, $joined_at, NULL, $on_leaderboard)
+"""
+END_MEMBERSHIP = """
+UPDATE team_members SET left_at = $now
+WHERE team_id = $team_id AND user_id = $user_id AND left_at IS NULL
+RETURNING team_id
+"""
+ACTIVE_MEMBERS = "SELECT count(*) FROM team_members WHERE team_id = $team_id AND left_at IS NULL"
+ERASE_MEMBERSHIPS = "DELETE FROM team_members WHERE user_id = $user_id"
+ERASE_TEAM_CREATOR = "UPDATE teams SET created_by = $pseudonym WHERE created_by = $user_id"

@@ -17,6 +17,7 @@ from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
+from greenapp.domain.teams import Membership, Team
 from greenapp.store.activity import sql
 from greenapp.store.activity.people_cache import Patch, PeopleCache, PersonRows, Standings
 from greenapp.store.ports import NotInMemory, Preload
@@ -323,6 +324,8 @@ class DuckDBTx:
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
             self._execute(statement, params)
         self._execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
+        self._execute(sql.ERASE_MEMBERSHIPS, params)
+        self._execute(sql.ERASE_TEAM_CREATOR, {"user_id": user_id, "pseudonym": pseudonym})
 
     # Giving: partners, keys, projects, sponsors, money and donations.
 
@@ -489,6 +492,39 @@ class DuckDBTx:
         count, steps, kg = self._one(sql.PERSON_DONATIONS, params) or (0, 0, 0.0)
         money = [Money(c, int(m)) for c, m in self._all(sql.PERSON_MONEY, params)]
         return count, int(steps), kg, money
+
+    def team(self, team_id: str) -> Team | None:
+        row = self._one(sql.TEAM, {"team_id": team_id})
+        return None if row is None else Team(*row)
+
+    def team_by_code(self, invite_code: str) -> Team | None:
+        row = self._one(sql.TEAM_BY_CODE, {"invite_code": invite_code})
+        return None if row is None else Team(*row)
+
+    def add_team(self, team: Team) -> None:
+        self._execute(sql.ADD_TEAM, {
+            "team_id": team.team_id, "name": team.name, "kind": team.kind,
+            "invite_code": team.invite_code, "created_by": team.created_by,
+            "created_at": team.created_at,
+        })  # fmt: skip
+
+    def memberships_of(self, user_id: str) -> list[Membership]:
+        return [Membership(*r) for r in self._all(sql.MEMBERSHIPS_OF, {"user_id": user_id})]
+
+    def add_membership(self, membership: Membership) -> None:
+        m = membership  # memberships are not in the read model: nothing to patch or forget
+        self._execute(sql.ADD_MEMBERSHIP, {
+            "team_id": m.team_id, "user_id": m.user_id, "joined_at": m.joined_at,
+            "on_leaderboard": m.on_leaderboard,
+        })  # fmt: skip
+
+    def end_membership(self, team_id: str, user_id: str, now: datetime) -> bool:
+        params = {"team_id": team_id, "user_id": user_id, "now": now}
+        return self._execute(sql.END_MEMBERSHIP, params).fetchone() is not None
+
+    def active_members(self, team_id: str) -> int:
+        row = self._one(sql.ACTIVE_MEMBERS, {"team_id": team_id})
+        return 0 if row is None else int(row[0])
 
     def partner_donation_lines(
         self, partner_id: str, first: date, last: date

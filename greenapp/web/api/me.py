@@ -139,6 +139,10 @@ class MyDataController(Controller):
             donations=[
                 convert.donation_out(d, projects[d.project_id].project) for d in data.donations
             ],
+            teams=[
+                s.MembershipOut(m.team_id, m.joined_at, m.left_at, m.on_leaderboard)
+                for m in data.memberships
+            ],
         )
 
     @delete("/", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT,
