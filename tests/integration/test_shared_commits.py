@@ -4,12 +4,13 @@ stores must be exactly what one unit at a time would store."""
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pytest
@@ -29,6 +30,7 @@ from greenapp.store.activity.tx import DuckDBTx, WriteBatch
 from greenapp.store.ports import Preload, StoreTx
 from greenapp.store.storage import WRITE_CONFIG
 
+T = TypeVar("T")
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 20, tzinfo=UTC)
 SHARE = CarShare(0.05, 0.02, 0.2)
@@ -280,6 +282,13 @@ def test_a_trip_retried_within_one_shared_commit_is_recorded_once(
     assert rows == [("kim", "other"), ("kim", "same"), ("lee", "same")]
 
 
+def _on_a_loop_of_its_own(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` on a new event loop in a thread of its own (another test may have left a
+    loop running in this one)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
 def test_writers_on_an_event_loop_are_answered_there_and_one_that_left_stops_nothing(
     tmp_path: Path,
 ) -> None:
@@ -295,7 +304,7 @@ def test_writers_on_an_event_loop_are_answered_there_and_one_that_left_stops_not
     async def answered() -> list[str]:
         return list(await asyncio.gather(*(store.write_async(save(f"a{n}")) for n in range(5))))
 
-    assert asyncio.run(answered()) == [f"a{n}" for n in range(5)]
+    assert _on_a_loop_of_its_own(answered()) == [f"a{n}" for n in range(5)]
 
     gate = threading.Event()
     holder = threading.Thread(target=store.write, args=(lambda tx: gate.wait(),))
@@ -306,7 +315,7 @@ def test_writers_on_an_event_loop_are_answered_there_and_one_that_left_stops_not
         await asyncio.sleep(0.05)
         waiting.cancel()
 
-    asyncio.run(leave())  # its loop is closed before the writer answers
+    _on_a_loop_of_its_own(leave())  # its loop is closed before the writer answers
     gate.set()
     holder.join()
     assert store.submit(save("after")).result(timeout=10) == "after"  # the writer is still there
