@@ -66,7 +66,7 @@ INSERT INTO step_days (user_id, {STEP_DAY_COLUMNS}, revision, updated_at)
 VALUES ($user_id, $day, $steps, $device_distance_m, $track_distance_m, $track_moving_seconds,
         $track_max_speed_kmh, $distance_km, $distance_low_km, $distance_high_km, $step_rule,
         $step_factor_ids, $status, $reasons, $kg_co2e_avoided, $kg_low, $kg_high, $saving_rule,
-        $saving_factor_ids, $fallbacks, $factor_set_version, 1, $now)
+        $saving_factor_ids, $fallbacks, $factor_set_version, $revision, $updated_at)
 {_STEP_DAY_UPDATE}"""
 # A shared commit's step days: one list per column, all of the same length, unnested side by
 # side into rows; revision there counts the saves each row stands for.

@@ -200,35 +200,7 @@ class DuckDBTx:
             self._batch.patch(user_id, lambda rows: rows.with_step_day(record.day, row))
             self._batch.step_days[key] = record
             return
-        track = record.track
-        s = record.saving
-        self._execute(
-            sql.SAVE_STEP_DAY,
-            {
-                "user_id": user_id,
-                "day": record.day,
-                "steps": record.steps,
-                "device_distance_m": record.device_distance_m,
-                "track_distance_m": track and track.distance_m,
-                "track_moving_seconds": track and track.moving_seconds,
-                "track_max_speed_kmh": track and track.max_speed_kmh,
-                "distance_km": record.distance_km,
-                "distance_low_km": record.distance_low_km,
-                "distance_high_km": record.distance_high_km,
-                "step_rule": record.step_rule,
-                "step_factor_ids": list(record.step_factor_ids),
-                "status": record.status,
-                "reasons": list(record.reasons),
-                "kg_co2e_avoided": s.kg,
-                "kg_low": s.low,
-                "kg_high": s.high,
-                "saving_rule": s.rule,
-                "saving_factor_ids": list(s.factor_ids),
-                "fallbacks": list(s.fallbacks),
-                "factor_set_version": record.factor_set_version,
-                "now": now,
-            },
-        )
+        self._execute(sql.SAVE_STEP_DAY, _step_day_row(user_id, record, now, revision=1))
 
     def trip_by_key(self, user_id: str, key: str) -> tuple[str, Trip] | None:
         if self._batch is not None and (user_id, key) in self._batch.trip_keys:
@@ -716,15 +688,6 @@ class WriteBatch:
             del self.step_days[key]
 
 
-_STEP_DAY_FIELDS = (
-    "user_id", "day", "steps", "device_distance_m", "track_distance_m", "track_moving_seconds",
-    "track_max_speed_kmh", "distance_km", "distance_low_km", "distance_high_km", "step_rule",
-    "step_factor_ids", "status", "reasons", "kg_co2e_avoided", "kg_low", "kg_high",
-    "saving_rule", "saving_factor_ids", "fallbacks", "factor_set_version", "revision",
-    "updated_at",
-)  # fmt: skip
-
-
 def _ledger_row(
     entry_id: str,
     sponsor_id: str,
@@ -761,20 +724,40 @@ def _same_lists(record: StepDay, stored: StepDay | Unknown | None) -> bool:
     ) == (record.step_factor_ids, record.reasons, record.saving.factor_ids, record.saving.fallbacks)
 
 
+def _step_day_row(user_id: str, r: StepDay, now: datetime, revision: int) -> dict[str, Any]:
+    """A step day as the parameters of SAVE_STEP_DAY (and, as columns, of SAVE_STEP_DAYS)."""
+    t, s = r.track, r.saving
+    return {
+        "user_id": user_id,
+        "day": r.day,
+        "steps": r.steps,
+        "device_distance_m": r.device_distance_m,
+        "track_distance_m": t and t.distance_m,
+        "track_moving_seconds": t and t.moving_seconds,
+        "track_max_speed_kmh": t and t.max_speed_kmh,
+        "distance_km": r.distance_km,
+        "distance_low_km": r.distance_low_km,
+        "distance_high_km": r.distance_high_km,
+        "step_rule": r.step_rule,
+        "step_factor_ids": list(r.step_factor_ids),
+        "status": r.status,
+        "reasons": list(r.reasons),
+        "kg_co2e_avoided": s.kg,
+        "kg_low": s.low,
+        "kg_high": s.high,
+        "saving_rule": s.rule,
+        "saving_factor_ids": list(s.factor_ids),
+        "fallbacks": list(s.fallbacks),
+        "factor_set_version": r.factor_set_version,
+        "revision": revision,
+        "updated_at": now,
+    }
+
+
 def _step_day_columns(pending: dict[tuple[str, date], PendingDay]) -> dict[str, list[Any]]:
-    """The rows as one list per column, the shape SAVE_STEP_DAYS unnests."""
-    rows = []
-    for (user_id, day), (r, now, saves, _) in pending.items():
-        t, s = r.track, r.saving
-        rows.append((
-            user_id, day, r.steps, r.device_distance_m, t and t.distance_m,
-            t and t.moving_seconds, t and t.max_speed_kmh, r.distance_km, r.distance_low_km,
-            r.distance_high_km, r.step_rule, list(r.step_factor_ids), r.status, list(r.reasons),
-            s.kg, s.low, s.high, s.rule, list(s.factor_ids), list(s.fallbacks),
-            r.factor_set_version, saves, now,
-        ))  # fmt: skip
-    columns = zip(*rows, strict=True)
-    return {name: list(c) for name, c in zip(_STEP_DAY_FIELDS, columns, strict=True)}
+    """The pending days as one list per column; revision counts the saves each stands for."""
+    return _columns([_step_day_row(user_id, record, now, saves)
+                     for (user_id, _), (record, now, saves, _) in pending.items()])  # fmt: skip
 
 
 def _step_day(row: tuple[Any, ...]) -> StepDay:
