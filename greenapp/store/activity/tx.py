@@ -1,5 +1,6 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
@@ -21,6 +22,9 @@ from greenapp.domain.teams import Membership, Team
 from greenapp.store.activity import sql
 from greenapp.store.activity.people_cache import Patch, PeopleCache, PersonRows, Standings
 from greenapp.store.ports import NotInMemory, Preload
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class DuckDBTx:
@@ -67,7 +71,7 @@ class DuckDBTx:
         return self._read(statement, params).fetchall()
 
     def preload(self, wanted: Preload) -> None:
-        """Read what a batch's units of work will ask for, in two statements for all of them."""
+        """Read what a batch's units of work will ask for, with one statement per kind."""
         assert self._batch is not None
         batch = self._batch
         people = [u for u in set(wanted.people) if batch.person(u) is Unknown.ROW]
@@ -75,47 +79,45 @@ class DuckDBTx:
             batch.people.update(dict.fromkeys(people))
             for user_id, *row in self._all(sql.PEOPLE_BY_IDS, {"user_ids": people}):
                 batch.people[user_id] = _profile(tuple(row))
-        keys = [k for k in set(wanted.step_days) if batch.step_day(k) is Unknown.ROW]
-        if keys:
-            batch.step_days.update(dict.fromkeys(keys))
-            params = {"user_ids": list({u for u, _ in keys}), "days": list({d for _, d in keys})}
-            for user_id, *row in self._all(sql.STEP_DAYS_BY_KEYS, params):
-                if (user_id, row[0]) in batch.step_days:
-                    batch.step_days[(user_id, row[0])] = _step_day(tuple(row))
-        self._preload_donations(wanted)
-        self._preload_trips(wanted)
+        self._preload_pairs(
+            [k for k in wanted.step_days if batch.step_day(k) is Unknown.ROW], batch.step_days,
+            None, sql.STEP_DAYS_BY_KEYS, "days",
+            lambda r: ((r[0], r[1]), _step_day(tuple(r[1:]))),
+        )  # fmt: skip
+        self._preload_pairs(
+            [k for k in wanted.donation_keys if k not in batch.donation_keys],
+            batch.donation_keys, None, sql.DONATIONS_BY_KEYS, "keys", _keyed_donation,
+        )  # fmt: skip
+        self._preload_pairs(
+            [k for k in wanted.donated_days if k not in batch.donated_days], batch.donated_days,
+            False, sql.DONATED_DAYS, "days", lambda r: ((r[0], r[1]), True),
+        )  # fmt: skip
+        self._preload_pairs(
+            [k for k in wanted.trip_keys if k not in batch.trip_keys], batch.trip_keys, None,
+            sql.TRIPS_BY_KEYS, "keys", lambda r: ((r[0], r[1]), (r[2], _trip(tuple(r[3:])))),
+        )  # fmt: skip
 
-    def _preload_trips(self, wanted: Preload) -> None:
-        assert self._batch is not None
-        batch = self._batch
-        asked = [k for k in set(wanted.trip_keys) if k not in batch.trip_keys]
-        if asked:
-            batch.trip_keys.update(dict.fromkeys(asked))
-            people, keys = {u for u, _ in asked}, {k for _, k in asked}
-            params = {"user_ids": list(people), "keys": list(keys)}
-            for user_id, key, fingerprint, *row in self._all(sql.TRIPS_BY_KEYS, params):
-                if (user_id, key) in batch.trip_keys:
-                    batch.trip_keys[(user_id, key)] = (fingerprint, _trip(tuple(row)))
-
-    def _preload_donations(self, wanted: Preload) -> None:
-        assert self._batch is not None
-        batch = self._batch
-        keys = [k for k in set(wanted.donation_keys) if k not in batch.donation_keys]
-        if keys:
-            batch.donation_keys.update(dict.fromkeys(keys))
-            params = {"user_ids": list({u for u, _ in keys}), "keys": list({k for _, k in keys})}
-            for key, fingerprint, *row in self._all(sql.DONATIONS_BY_KEYS, params):
-                donation = _donation(tuple(row))
-                if (donation.user_id, key) in batch.donation_keys:
-                    batch.donation_keys[(donation.user_id, key)] = (fingerprint, donation)
-        asked = [k for k in set(wanted.donated_days) if k not in batch.donated_days]
-        if asked:
-            batch.donated_days.update(dict.fromkeys(asked, False))
-            people, days = {u for u, _ in asked}, {d for _, d in asked}
-            asking: dict[str, Any] = {"user_ids": list(people), "days": list(days)}
-            for user_id, day in self._all(sql.DONATED_DAYS, asking):
-                if (user_id, day) in batch.donated_days:
-                    batch.donated_days[(user_id, day)] = True
+    def _preload_pairs(
+        self,
+        asked: list[tuple[str, K]],
+        into: dict[tuple[str, K], V],
+        missing: V,
+        statement: str,
+        second: str,
+        found: Callable[[tuple[Any, ...]], tuple[tuple[str, K], V]],
+    ) -> None:
+        """Fill ``into`` for every (user id, value) asked: ``missing`` unless ``statement``
+        finds it. The statement is given every person and every value, so it may find pairs
+        nobody asked for; those are left out."""
+        if not asked:
+            return
+        wanted = set(asked)
+        into.update(dict.fromkeys(wanted, missing))
+        params = {"user_ids": list({u for u, _ in wanted}), second: list({v for _, v in wanted})}
+        for row in self._all(statement, params):
+            key, value = found(row)
+            if key in wanted:
+                into[key] = value
 
     def flush(self) -> None:
         """Write the batch's pending rows: one statement per table."""
@@ -561,13 +563,18 @@ def _donation(row: tuple[Any, ...]) -> Donation:
     )
 
 
+def _keyed_donation(row: tuple[Any, ...]) -> tuple[tuple[str, str], tuple[str, Donation]]:
+    """A DONATIONS_BY_KEYS row as ((user id, idempotency key), (fingerprint, donation))."""
+    key, fingerprint, *columns = row
+    donation = _donation(tuple(columns))
+    return (donation.user_id, key), (fingerprint, donation)
+
+
 def _profile(row: tuple[Any, ...]) -> Profile:
     region, height, sex, fuel, size, locale, easy, leaderboard, zone = row
     return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
 
 
-K = TypeVar("K")
-V = TypeVar("V")
 # About 50,000 people's profiles and as many step days: tens of megabytes.
 KNOWN_ROWS_KEPT: Final = 50_000
 # The record, when, how many saves it stands for, and the row stored before the batch (if known)
