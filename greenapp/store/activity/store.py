@@ -167,7 +167,7 @@ class DuckDBActivityStore:
             self._known.clear()
         else:
             patched = batch_view.patches
-            unpatched = (tx.touched - patched.keys()) | batch_view.unpatchable
+            unpatched = (tx.touched - patched.keys()) | batch_view.forgotten
             self._people.committed(patched, unpatched)
             self._known.committed(batch_view)
         _answer([(job, ok, outcome) for job, (ok, outcome) in zip(batch, outcomes, strict=True)])

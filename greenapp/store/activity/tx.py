@@ -293,7 +293,6 @@ class DuckDBTx:
         self.touched.add(user_id)
         if self._batch is not None:
             self._batch.forget(user_id)
-            self._batch.unpatchable.add(user_id)
         params = {"user_id": user_id}
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
             self._execute(statement, params)
@@ -638,9 +637,9 @@ class WriteBatch:
     trip_keys: dict[tuple[str, str], tuple[str, Trip] | None] = field(default_factory=dict)
     pending_trips: list[dict[str, Any]] = field(default_factory=list)
 
-    # What the commit changed in each person's rows kept in memory, in order (see PeopleCache).
+    # What the commit changed in each person's rows kept in memory, in order (see PeopleCache);
+    # the people in ``forgotten`` (erased) are forgotten there instead.
     patches: dict[str, list[Patch]] = field(default_factory=dict)
-    unpatchable: set[str] = field(default_factory=set)
 
     def patch(self, user_id: str, change: Patch) -> None:
         self.patches.setdefault(user_id, []).append(change)
