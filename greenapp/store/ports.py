@@ -1,7 +1,6 @@
 """What the services need from a store. The DuckDB store implements these; so can others."""
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -118,10 +117,6 @@ class Preload:
 class ActivityStore(Protocol):
     def read(self, work: Callable[[StoreTx], T]) -> T: ...
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T: ...
-    def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
-        """``write`` without waiting: the future is done once the unit's commit is."""
-        ...
-
     async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         """``write`` for a caller on an event loop, which is not blocked while it waits."""
         ...

@@ -80,6 +80,7 @@ class DuckDBActivityStore:
         return self.submit(work, preload).result()
 
     def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
+        """``write`` without waiting: the future is done once the unit's commit is."""
         if self._closed:
             raise RuntimeError("the activity store is closed")
         job = _Job(work, preload)
@@ -235,9 +236,6 @@ class MemoryView:
         return self._store.read_from_memory(work)
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
-        raise NotInMemory
-
-    def submit(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> Future[T]:
         raise NotInMemory
 
     async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
