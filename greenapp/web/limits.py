@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import functools
 import time
 from collections.abc import Callable
 from typing import Final
@@ -19,9 +20,6 @@ from greenapp.domain.partners import parse_key
 MAX_BODY_BYTES: Final = 64 * 1024
 WINDOW_SECONDS: Final = 60
 BUCKETS_KEPT: Final = 50_000
-# The bucket each recently seen Authorization header belongs to ("" for none): a phone sends the
-# same header with every request.
-_person_buckets: dict[bytes, str] = {}
 
 
 class _Subject(msgspec.Struct):
@@ -47,6 +45,13 @@ def _token_subject(bearer: bytes) -> str | None:
     return claims.sub if isinstance(claims.sub, str) else None
 
 
+# A phone sends the same header with every request, so each recent header's bucket is kept.
+@functools.lru_cache(maxsize=BUCKETS_KEPT)
+def _person_bucket(authorization: bytes) -> str | None:
+    subject = _token_subject(authorization[7:].strip())
+    return None if subject is None else f"person:{subject}"
+
+
 def bucket_of(scope: Scope) -> str:
     """The partner key, else the token's person, else the client address."""
     headers = dict(scope["headers"])
@@ -55,14 +60,8 @@ def bucket_of(scope: Scope) -> str:
         return f"partner:{key[0]}"
     authorization = headers.get(b"authorization", b"")
     if authorization[:7].lower() == b"bearer ":
-        bucket = _person_buckets.get(authorization)
-        if bucket is None:
-            subject = _token_subject(authorization[7:].strip())
-            bucket = "" if subject is None else f"person:{subject}"
-            if len(_person_buckets) >= BUCKETS_KEPT:
-                del _person_buckets[next(iter(_person_buckets))]
-            _person_buckets[authorization] = bucket
-        if bucket:
+        bucket = _person_bucket(authorization)
+        if bucket is not None:
             return bucket
     client = scope.get("client")
     return f"address:{client[0] if client else 'unknown'}"
