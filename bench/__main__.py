@@ -292,17 +292,18 @@ def run(size: Size) -> list[Row]:
         process, url = start_server(work, factors)
         try:
             loads = _measure(work, url, size, open_project, scarce_project)
+            weight = len(httpx.get(f"{url}/explain/walking").content)
         finally:
             _stop(process)
         given = donations_made(db_path, open_project)
         scarce = donations_made(db_path, scarce_project)
         demo_fresh, demo_again = demo_start(work)
-    return _rows(loads, upsert_rate, given, scarce, size.seconds, demo_fresh, demo_again)
+    return _rows(loads, weight, upsert_rate, given, scarce, size.seconds, demo_fresh, demo_again)
 
 
 def _measure(
     work: Path, url: str, size: Size, open_project: str, scarce_project: str
-) -> dict[str, Load | float]:
+) -> dict[str, Load]:
     s, n = size.seconds, size.token_people
     main = [f"p{i}" for i in range(min(size.people, n))]
     months = [f"m{i}" for i in range(size.history_people)]
@@ -310,7 +311,7 @@ def _measure(
     footprint = LUA_GET.format(path="/api/v1/me/footprint?period=month")
     hello = script(work, "hello", main, LUA_GET.format(path="/healthz"))
     reading = script(work, "footprint", main, footprint)
-    loads: dict[str, Load | float] = {}
+    loads: dict[str, Load] = {}
     loads["hello_plain"] = wrk(f"{url}/healthz", s, 64)
     loads["hello"] = wrk(url, s, 64, hello)
     path = "/api/v1/me/footprint?period=month"
@@ -331,7 +332,6 @@ def _measure(
     exhaust = script(work, "exhaust", months, LUA_DONATE.format(project=scarce_project))
     wrk(url, max(2, s // 2), 200, exhaust)
     loads["page"] = wrk(f"{url}/explain/walking", s, 64)
-    loads["weight"] = float(len(httpx.get(f"{url}/explain/walking").content))
     return loads
 
 
@@ -350,7 +350,8 @@ def _first_reads(url: str, users: list[str]) -> Load:
 
 
 def _rows(
-    loads: dict[str, Load | float],
+    loads: dict[str, Load],
+    weight: int,
     upsert_rate: float,
     given: tuple[int, int, int],
     scarce: tuple[int, int, int],
@@ -358,21 +359,14 @@ def _rows(
     demo_fresh: float,
     demo_again: float,
 ) -> list[Row]:
-    def load(name: str) -> Load:
-        value = loads[name]
-        assert isinstance(value, Load)
-        return value
-
-    hello, plain, month = load("hello"), load("hello_plain"), load("footprint")
-    paced, puts, page = load("footprint_paced"), load("puts"), load("page")
-    m, y = load("month"), load("decade")
-    cold_m, cold_y = load("cold_month"), load("cold_decade")
+    hello, plain, month = loads["hello"], loads["hello_plain"], loads["footprint"]
+    paced, puts, page = loads["footprint_paced"], loads["puts"], loads["page"]
+    m, y = loads["month"], loads["decade"]
+    cold_m, cold_y = loads["cold_month"], loads["cold_decade"]
     hello_ceiling = f"{hello.rate:,.0f} req/s (/healthz, same wrk script)"
     upsert_ceiling = f"{upsert_rate:,.0f}/s (single-row committed upsert)"
     donations_per_s = given[0] / seconds
     overspend = scarce[1] - scarce[2]
-    weight = loads["weight"]
-    assert isinstance(weight, float)
     return [
         Row("GET /healthz, plain wrk (for reference)", f"{plain.rate:,.0f} req/s", "–", None, "–"),
         Row("GET /healthz, the token-sending wrk script", f"{hello.rate:,.0f} req/s", "–", None,
