@@ -183,4 +183,120 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         CREATE INDEX team_members_by_team ON team_members (team_id);
         """,
     ),
+    (
+        6,
+        "team challenges and their ledger",
+        # The ledger is append-only. A match is keyed by challenge and donation, and the bonus by
+        # its challenge alone ('<challenge_id>:bonus'), so the database itself refuses a second
+        # match for one donation or a second bonus for one challenge.
+        """
+        CREATE TABLE challenges (
+            challenge_id VARCHAR PRIMARY KEY,
+            team_id VARCHAR NOT NULL,
+            partner_id VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            goal_kind VARCHAR NOT NULL CHECK (goal_kind IN ('steps', 'kg')),
+            goal_amount BIGINT NOT NULL CHECK (goal_amount > 0),
+            starts_on DATE NOT NULL,
+            ends_on DATE NOT NULL,
+            sponsor_name VARCHAR NOT NULL,
+            currency VARCHAR NOT NULL,
+            rate_minor_per_10k_steps BIGINT NOT NULL CHECK (rate_minor_per_10k_steps > 0),
+            cap_minor BIGINT NOT NULL CHECK (cap_minor > 0),
+            bonus_minor BIGINT CHECK (bonus_minor > 0),
+            idempotency_key VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (partner_id, idempotency_key)
+        );
+        CREATE INDEX challenges_by_team ON challenges (team_id);
+        CREATE TABLE challenge_ledger (
+            entry_id VARCHAR PRIMARY KEY,
+            challenge_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('match', 'bonus')),
+            amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+            currency VARCHAR NOT NULL,
+            donation_id VARCHAR NOT NULL,
+            project_id VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX challenge_ledger_by_challenge ON challenge_ledger (challenge_id);
+        CREATE INDEX challenge_ledger_by_donation ON challenge_ledger (donation_id);
+        """,
+    ),
+    (
+        7,
+        "appeals of flagged days, their decisions, and API key roles",
+        # A decision is keyed by its appeal, so an appeal is decided once and the log of
+        # decisions only grows. The appeal keeps the evidence the reviewer saw, as it was when the
+        # person appealed.
+        """
+        CREATE TABLE appeals (
+            appeal_id VARCHAR PRIMARY KEY,
+            user_id VARCHAR NOT NULL,
+            day DATE NOT NULL,
+            reason VARCHAR NOT NULL,
+            steps INTEGER NOT NULL,
+            device_distance_m DOUBLE,
+            track_distance_m DOUBLE,
+            track_moving_seconds DOUBLE,
+            track_max_speed_kmh DOUBLE,
+            rules VARCHAR[] NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (user_id, day)
+        );
+        CREATE TABLE appeal_decisions (
+            appeal_id VARCHAR PRIMARY KEY,
+            outcome VARCHAR NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+            reason VARCHAR NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            decided_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE api_key_roles (
+            key_id VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('reviewer')),
+            PRIMARY KEY (key_id, role)
+        );
+        """,
+    ),
+    (
+        8,
+        "the payout ledger: payments and what the money bought",
+        # Append-only, like the money ledger. What sponsors owe is already there: each credit
+        # and each challenge match is a pledge for one donation.
+        """
+        CREATE TABLE payments (
+            payment_id VARCHAR PRIMARY KEY,
+            partner_id VARCHAR NOT NULL,
+            payer_kind VARCHAR NOT NULL CHECK (payer_kind IN ('sponsor', 'challenge')),
+            payer_id VARCHAR NOT NULL,
+            project_id VARCHAR NOT NULL,
+            amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+            currency VARCHAR NOT NULL,
+            reference VARCHAR NOT NULL,
+            paid_on DATE NOT NULL,
+            idempotency_key VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (partner_id, idempotency_key)
+        );
+        CREATE INDEX payments_by_project ON payments (project_id);
+        CREATE TABLE confirmations (
+            confirmation_id VARCHAR PRIMARY KEY,
+            partner_id VARCHAR NOT NULL,
+            project_id VARCHAR NOT NULL,
+            item VARCHAR NOT NULL,
+            quantity BIGINT NOT NULL CHECK (quantity > 0),
+            amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+            currency VARCHAR NOT NULL,
+            delivered_on DATE NOT NULL,
+            note VARCHAR NOT NULL,
+            idempotency_key VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (partner_id, idempotency_key)
+        );
+        CREATE INDEX confirmations_by_project ON confirmations (project_id);
+        """,
+    ),
 )
