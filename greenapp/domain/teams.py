@@ -10,7 +10,7 @@ cap is never overspent; the bonus is paid once, or not at all when the cap has n
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Final
 
@@ -27,6 +27,7 @@ INVITE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 INVITE_LENGTH: Final = 8
 INVITE_CODE: Final = re.compile(rf"^[{INVITE_ALPHABET}]{{{INVITE_LENGTH}}}$")
 NAME_MAX: Final = 80
+NICKNAME_MAX: Final = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ class Membership:
     user_id: str
     joined_at: datetime
     left_at: datetime | None = None
-    on_leaderboard: bool = False  # shown by name on the team's boards only if they opted in
+    on_leaderboard: bool = False  # shown on the team's boards only if they opted in
+    nickname: str | None = None  # the name the boards show; only those who opted in have one
 
     @property
     def active(self) -> bool:
@@ -79,6 +81,26 @@ class Progress:
     bonus_paid: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A challenge sponsor's money for one donation: its match, or the goal's bonus."""
+
+    challenge_id: str
+    sponsor_name: str
+    kind: str  # match | bonus
+    money: Money
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """A member who opted in, and what they donated within a challenge."""
+
+    nickname: str
+    steps: int
+    kg: float
+    donations: int
+
+
 def invite_code(random_indexes: Iterable[int]) -> str:
     """An invite code from random numbers (each taken modulo the alphabet's size)."""
     code = "".join(INVITE_ALPHABET[i % len(INVITE_ALPHABET)] for i in random_indexes)
@@ -95,6 +117,18 @@ def normalised_code(presented: str) -> str:
             f"an invite code is {INVITE_LENGTH} letters and digits, such as 'K7QX4MPA'"
         )
     return code
+
+
+def check_nickname(on_leaderboard: bool, nickname: str | None) -> str | None:
+    """The name a member is shown by on the team's boards: needed to opt in, else not kept."""
+    if not on_leaderboard:
+        return None
+    trimmed = " ".join((nickname or "").split())
+    if not trimmed or len(trimmed) > NICKNAME_MAX:
+        raise RuleBroken(
+            f"to be on the team's leaderboard, give a nickname of 1 to {NICKNAME_MAX} characters"
+        )
+    return trimmed
 
 
 def check_team(name: str, kind: str) -> str:
@@ -193,3 +227,32 @@ def counts_for(challenge: Challenge, membership: Membership, day: date) -> bool:
     if membership.joined_at.date() > day:
         return False
     return membership.left_at is None or day <= membership.left_at.date()
+
+
+def settle(
+    challenge: Challenge, progress: Progress, steps: int, kg: tuple[float, float, float]
+) -> tuple[tuple[Match, ...], Progress]:
+    """A member's donation of ``steps`` (and ``kg`` avoided, with its range) within the
+    challenge: the sponsor's match, the bonus if this donation meets the goal, and the
+    progress after both. Neither is ever more than what is left of the cap."""
+    c = challenge
+    match = match_for(steps, c, progress)
+    after = Progress(
+        steps=progress.steps + steps,
+        kg=progress.kg + kg[0],
+        kg_low=progress.kg_low + kg[1],
+        kg_high=progress.kg_high + kg[2],
+        matched=Money(c.cap.currency, progress.matched.minor + match.minor),
+        bonus_paid=progress.bonus_paid,
+    )
+    paid = [Match(c.challenge_id, c.sponsor_name, "match", match)] if match.minor else []
+    bonus = bonus_due(c, after)
+    if bonus is not None:
+        paid.append(Match(c.challenge_id, c.sponsor_name, "bonus", bonus))
+        after = replace(after, matched=after.matched + bonus, bonus_paid=True)
+    return tuple(paid), after
+
+
+def ranked(rows: Iterable[BoardRow]) -> list[BoardRow]:
+    """Most steps donated first; ties by kg, then by nickname so the order is stable."""
+    return sorted(rows, key=lambda r: (-r.steps, -r.kg, r.nickname))

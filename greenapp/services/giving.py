@@ -16,6 +16,7 @@ from greenapp.domain.donations import (
 from greenapp.domain.errors import Conflict, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
+from greenapp.domain.teams import Match, counts_for, settle
 from greenapp.services.context import Context
 from greenapp.store.ports import ActivityStore, Preload, StoreTx
 
@@ -49,11 +50,16 @@ def donate(
 ) -> tuple[Donation, bool]:
     """Give the day's counted steps to the project; a retry with ``key`` returns the first."""
     work, preload = donation_unit(ctx, user_id, project_id, day, key)
-    donation, _, created = store.write(work, preload)
-    return donation, created
+    given = store.write(work, preload)
+    return given.donation, given.created
 
 
-Donated = tuple[Donation, Project, bool]  # the donation, its project, whether it is new
+@dataclass(frozen=True, slots=True)
+class Donated:
+    donation: Donation
+    project: Project
+    created: bool  # False when a retry found the first answer
+    matches: tuple[Match, ...]  # what team challenges' sponsors added to it
 
 
 def donation_unit(
@@ -67,7 +73,9 @@ def donation_unit(
         if earlier is not None:
             if earlier[0] != fingerprint:
                 raise Conflict(f"Idempotency-Key {key!r} was already used for another donation")
-            return earlier[1], _project(tx, earlier[1].project_id), False
+            first = earlier[1]
+            matches = tuple(tx.donation_matches(first.donation_id))
+            return Donated(first, _project(tx, first.project_id), False, matches)
         project = _project(tx, project_id)
         sponsors = tx.sponsors(project_id)
         profile = tx.person(user_id) or Profile()
@@ -94,16 +102,35 @@ def donation_unit(
             created_at=ctx.now(),
             locale=profile.locale,
         )
+        matches = _challenge_matches(tx, user_id, donation)
         tx.add_donation(donation, key, fingerprint)
-        return donation, project, True
+        tx.add_matches(donation.donation_id, project_id, list(matches), donation.created_at)
+        return Donated(donation, project, True, matches)
 
     preload = Preload(
         people=(user_id,),
         step_days=((user_id, day),),
         donation_keys=((user_id, key),),
         donated_days=((user_id, day),),
+        challenge_days=((user_id, day),),
     )
     return work, preload
+
+
+def _challenge_matches(tx: StoreTx, user_id: str, donation: Donation) -> tuple[Match, ...]:
+    """What the challenges of the donor's teams match for this donation, settled in order
+    against each challenge's cap as it stands within this commit."""
+    matches: list[Match] = []
+    settled: set[str] = set()
+    kg = (donation.kg, donation.kg_low, donation.kg_high)
+    for challenge, stay in tx.challenges_for(user_id, donation.day):
+        if challenge.challenge_id in settled or not counts_for(challenge, stay, donation.day):
+            continue
+        settled.add(challenge.challenge_id)
+        paid, after = settle(challenge, tx.challenge_progress(challenge), donation.steps, kg)
+        tx.keep_progress(challenge.challenge_id, after)
+        matches.extend(paid)
+    return tuple(matches)
 
 
 def _project(tx: StoreTx, project_id: str) -> Project:
@@ -113,13 +140,17 @@ def _project(tx: StoreTx, project_id: str) -> Project:
     return project
 
 
-def donation_of(store: ActivityStore, donation_id: str) -> tuple[Donation, Project]:
-    def work(tx: StoreTx) -> tuple[Donation, Project]:
+def donation_of(
+    store: ActivityStore, donation_id: str
+) -> tuple[Donation, Project, tuple[Match, ...]]:
+    """A donation, its project, and what team challenges matched for it."""
+
+    def work(tx: StoreTx) -> tuple[Donation, Project, tuple[Match, ...]]:
         donation = tx.donation(donation_id)
         project = None if donation is None else tx.project(donation.project_id)
         if donation is None or project is None:
             raise NotFound(f"no donation {donation_id!r}")
-        return donation, project
+        return donation, project, tuple(tx.donation_matches(donation_id))
 
     return store.read(work)
 

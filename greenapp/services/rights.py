@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from greenapp.domain.activity import StepDay, Trip
 from greenapp.domain.donations import Donation
 from greenapp.domain.people import Profile
-from greenapp.domain.teams import Membership
+from greenapp.domain.teams import Match, Membership
 from greenapp.store.ports import ActivityStore, StoreTx
 
 
@@ -23,16 +23,19 @@ class MyData:
     trips: list[Trip]
     donations: list[Donation]
     memberships: list[Membership]
+    matches: dict[str, tuple[Match, ...]]  # by donation id
 
 
 def my_data(store: ActivityStore, user_id: str) -> MyData:
     def work(tx: StoreTx) -> MyData:
+        donations = tx.person_donations_list(user_id)
         return MyData(
             tx.person(user_id),
             tx.person_step_days(user_id),
             tx.person_trips(user_id),
-            tx.person_donations_list(user_id),
+            donations,
             tx.memberships_of(user_id),
+            {d.donation_id: tuple(tx.donation_matches(d.donation_id)) for d in donations},
         )
 
     return store.read(work)

@@ -14,7 +14,7 @@ from greenapp.domain.partners import Partner, StoredKey
 from greenapp.domain.people import Profile
 from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
-from greenapp.domain.teams import Membership, Team
+from greenapp.domain.teams import BoardRow, Challenge, Match, Membership, Progress, Team
 
 T = TypeVar("T")
 
@@ -98,7 +98,38 @@ class TeamsTx(Protocol):
     def active_members(self, team_id: str) -> int: ...
 
 
-class StoreTx(ActivityTx, GivingTx, TeamsTx, Protocol):
+class ChallengesTx(Protocol):
+    """Team challenges, their progress, and what their sponsors matched."""
+
+    def challenge(self, challenge_id: str) -> tuple[str, Challenge] | None:
+        """(the sponsoring partner's id, the challenge), or None."""
+        ...
+
+    def challenge_by_key(self, partner_id: str, key: str) -> tuple[str, Challenge] | None:
+        """(fingerprint, challenge) of the partner's challenge made with ``key``, or None."""
+        ...
+
+    def add_challenge(
+        self, challenge: Challenge, partner_id: str, key: str, fingerprint: str, now: datetime
+    ) -> None: ...
+    def team_challenges(self, team_id: str) -> list[Challenge]: ...
+    def partner_challenges(self, partner_id: str) -> list[Challenge]: ...
+    def challenges_for(self, user_id: str, day: date) -> list[tuple[Challenge, Membership]]:
+        """The person's stays in teams with the challenges of those teams that cover ``day``."""
+        ...
+
+    def challenge_progress(self, challenge: Challenge) -> Progress: ...
+    def add_matches(self, donation_id: str, project_id: str, matches: list[Match],
+                    now: datetime) -> None: ...  # fmt: skip
+    def keep_progress(self, challenge_id: str, progress: Progress) -> None:
+        """The challenge's progress after a donation this unit of work is adding."""
+        ...
+
+    def donation_matches(self, donation_id: str) -> list[Match]: ...
+    def challenge_board(self, challenge_id: str) -> list[BoardRow]: ...
+
+
+class StoreTx(ActivityTx, GivingTx, TeamsTx, ChallengesTx, Protocol):
     """Everything one unit of work can do."""
 
 
@@ -112,6 +143,7 @@ class Preload:
     donation_keys: tuple[tuple[str, str], ...] = ()  # (user id, idempotency key)
     donated_days: tuple[tuple[str, date], ...] = ()
     trip_keys: tuple[tuple[str, str], ...] = ()  # (user id, idempotency key)
+    challenge_days: tuple[tuple[str, date], ...] = ()  # a member's donated day, to be matched
 
 
 class ActivityStore(Protocol):

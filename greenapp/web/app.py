@@ -21,6 +21,7 @@ from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.factors.build import build_factor_db
 from greenapp.store.factors.reader import load_factor_set
 from greenapp.web import schemas as s
+from greenapp.web.api.challenges import ChallengesController
 from greenapp.web.api.factors import FactorsController
 from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
@@ -95,6 +96,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             PartnerController,
             FactorsController,
             TeamsController,
+            ChallengesController,
             PagesController,
             OperatorController,
         ],

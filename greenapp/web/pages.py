@@ -179,7 +179,7 @@ class PagesController(Controller):
     def certificate(
         self, request: PageRequest, runtime: RuntimeDep, donation_id: FromPath[str]
     ) -> Template:
-        donation, project = giving.donation_of(runtime.store, donation_id)
+        donation, project, _ = giving.donation_of(runtime.store, donation_id)
         page = _page(request, "certificate.html", "public, max-age=3600",
                      locale_hint=donation.locale, donation=donation,
                      project=project, totals=credit_totals(donation.credits))  # fmt: skip

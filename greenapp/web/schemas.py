@@ -227,6 +227,16 @@ class CreditOut(Struct, frozen=True):
     amount_minor: int
 
 
+class MatchOut(Struct, frozen=True):
+    """A team challenge's sponsor matching a donation, or paying the challenge's bonus."""
+
+    challenge_id: str
+    sponsor_name: str
+    kind: Annotated[str, Meta(description="match, or bonus when this donation met the goal")]
+    currency: str
+    amount_minor: int
+
+
 class DonationOut(Struct, frozen=True):
     donation_id: str
     project_id: str
@@ -238,6 +248,7 @@ class DonationOut(Struct, frozen=True):
     kg_high: float
     money: list[MoneyOut]
     credits: list[CreditOut]
+    matches: list[MatchOut]
     factor_set_version: str
     created_at: datetime
     thank_you: str
@@ -350,11 +361,27 @@ class TeamIn(Struct, frozen=True, forbid_unknown_fields=True):
         str, Meta(examples=["class"], description="company, class, family, neighbourhood or other")
     ]
     on_leaderboard: bool = False
+    nickname: (
+        Annotated[
+            str,
+            Meta(max_length=30, examples=["Lin"],
+                 description="The name the team's boards show you by; needed with on_leaderboard"),
+        ]
+        | None
+    ) = None  # fmt: skip
 
 
 class JoinIn(Struct, frozen=True, forbid_unknown_fields=True):
     invite_code: Annotated[str, Meta(min_length=1, max_length=20, examples=["K7QX-4MPA"])]
     on_leaderboard: bool = False
+    nickname: (
+        Annotated[
+            str,
+            Meta(max_length=30, examples=["Lin"],
+                 description="The name the team's boards show you by; needed with on_leaderboard"),
+        ]
+        | None
+    ) = None  # fmt: skip
 
 
 class TeamOut(Struct, frozen=True):
@@ -367,6 +394,7 @@ class TeamOut(Struct, frozen=True):
     members: int
     joined_at: datetime
     on_leaderboard: bool
+    nickname: str | None
 
 
 class MembershipOut(Struct, frozen=True):
@@ -374,3 +402,76 @@ class MembershipOut(Struct, frozen=True):
     joined_at: datetime
     left_at: datetime | None
     on_leaderboard: bool
+    nickname: str | None
+
+
+class ChallengeIn(Struct, frozen=True, forbid_unknown_fields=True):
+    invite_code: Annotated[
+        str,
+        Meta(min_length=1, max_length=20, examples=["K7QX-4MPA"],
+             description="The team's invite code, from the team"),
+    ]  # fmt: skip
+    title: Annotated[str, Meta(min_length=1, max_length=80, examples=["Walk to school week"])]
+    goal_kind: Annotated[str, Meta(examples=["steps"], description="steps or kg")]
+    goal_amount: Annotated[
+        int, Meta(examples=[1_000_000], description="Steps, or whole kg CO2e avoided")
+    ]
+    starts_on: date
+    ends_on: date
+    sponsor_name: Annotated[str, Meta(min_length=1, max_length=80, examples=["Lakeside Bank"])]
+    currency: Annotated[str, Meta(examples=["CNY"])]
+    rate_minor_per_10k_steps: Annotated[int, Meta(examples=[100])]
+    cap_minor: Annotated[
+        int, Meta(examples=[50_000], description="The most the sponsor pays, bonus included")
+    ]
+    bonus_minor: Annotated[
+        int | None, Meta(examples=[10_000], description="Paid once when the goal is met")
+    ] = None
+
+
+class ChallengeProgressOut(Struct, frozen=True):
+    """What members donated within the challenge's dates while they were members."""
+
+    steps: int
+    kg_co2e: float
+    kg_low: float
+    kg_high: float
+    matched_minor: int
+    bonus_paid: bool
+    goal_met: bool
+    goal_share: float
+
+
+class BoardRowOut(Struct, frozen=True):
+    rank: int
+    nickname: str
+    steps: int
+    kg_co2e: float
+    donations: int
+
+
+class ChallengeOut(Struct, frozen=True):
+    challenge_id: str
+    team_id: str
+    team_name: str
+    title: str
+    goal_kind: str
+    goal_amount: int
+    starts_on: date
+    ends_on: date
+    status: Annotated[str, Meta(description="upcoming, running or ended")]
+    sponsor_name: str
+    currency: str
+    rate_minor_per_10k_steps: int
+    cap_minor: int
+    bonus_minor: int | None
+    progress: ChallengeProgressOut
+    leaderboard: Annotated[
+        list[BoardRowOut],
+        Meta(description="Members who opted in; shown to the team's members only"),
+    ]
+
+
+class TeamDetailOut(Struct, frozen=True):
+    team: TeamOut
+    challenges: list[ChallengeOut]

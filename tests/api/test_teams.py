@@ -17,7 +17,7 @@ def test_a_team_is_made_joined_by_its_code_and_left(client: Client, as_user: AsU
     assert team["members"] == 1
     code = str(team["invite_code"])
     typed = f" {code[:4].lower()}-{code[4:].lower()} "  # as read off a poster
-    joining = {"invite_code": typed, "on_leaderboard": True}
+    joining = {"invite_code": typed, "on_leaderboard": True, "nickname": "Lin"}
     joined = client.post("/api/v1/teams/join", json=joining, headers=pupil)
     assert joined.status_code == 201, joined.text
     assert (joined.json()["team_id"], joined.json()["members"]) == (team["team_id"], 2)

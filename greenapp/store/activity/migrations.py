@@ -185,7 +185,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
     ),
     (
         6,
-        "team challenges and their ledger",
+        "team challenges, their ledger, and members' nicknames for the boards",
         # The ledger is append-only. A match is keyed by challenge and donation, and the bonus by
         # its challenge alone ('<challenge_id>:bonus'), so the database itself refuses a second
         # match for one donation or a second bonus for one challenge.
@@ -222,6 +222,7 @@ MIGRATIONS: Final[tuple[tuple[int, str, str], ...]] = (
         );
         CREATE INDEX challenge_ledger_by_challenge ON challenge_ledger (challenge_id);
         CREATE INDEX challenge_ledger_by_donation ON challenge_ledger (donation_id);
+        ALTER TABLE team_members ADD COLUMN nickname VARCHAR;
         """,
     ),
     (

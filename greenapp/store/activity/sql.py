@@ -389,12 +389,13 @@ TEAM_BY_CODE = f"SELECT {TEAM_COLUMNS} FROM teams WHERE invite_code = $invite_co
 ADD_TEAM = """
 INSERT INTO teams VALUES ($team_id, $name, $kind, $invite_code, $created_by, $created_at)
 """
-MEMBERSHIP_COLUMNS = "team_id, user_id, joined_at, left_at, on_leaderboard"
+MEMBERSHIP_COLUMNS = "team_id, user_id, joined_at, left_at, on_leaderboard, nickname"
 MEMBERSHIPS_OF = f"""
 SELECT {MEMBERSHIP_COLUMNS} FROM team_members WHERE user_id = $user_id ORDER BY joined_at
 """
 ADD_MEMBERSHIP = """
-INSERT INTO team_members VALUES ($team_id, $user_id, $joined_at, NULL, $on_leaderboard)
+INSERT INTO team_members (team_id, user_id, joined_at, left_at, on_leaderboard, nickname)
+VALUES ($team_id, $user_id, $joined_at, NULL, $on_leaderboard, $nickname)
 """
 END_MEMBERSHIP = """
 UPDATE team_members SET left_at = $now
@@ -404,3 +405,78 @@ RETURNING team_id
 ACTIVE_MEMBERS = "SELECT count(*) FROM team_members WHERE team_id = $team_id AND left_at IS NULL"
 ERASE_MEMBERSHIPS = "DELETE FROM team_members WHERE user_id = $user_id"
 ERASE_TEAM_CREATOR = "UPDATE teams SET created_by = $pseudonym WHERE created_by = $user_id"
+
+# Challenges: a team's goal, and what its sponsor matched (challenge_ledger, append-only).
+CHALLENGE_COLUMNS = """
+c.challenge_id, c.team_id, c.title, c.goal_kind, c.goal_amount, c.starts_on, c.ends_on,
+c.sponsor_name, c.currency, c.rate_minor_per_10k_steps, c.cap_minor, c.bonus_minor
+"""
+CHALLENGE = f"""
+SELECT {CHALLENGE_COLUMNS}, c.partner_id FROM challenges c WHERE c.challenge_id = $challenge_id
+"""
+CHALLENGE_BY_KEY = f"""
+SELECT c.fingerprint, {CHALLENGE_COLUMNS} FROM challenges c
+WHERE c.partner_id = $partner_id AND c.idempotency_key = $key
+"""
+TEAM_CHALLENGES = f"""
+SELECT {CHALLENGE_COLUMNS} FROM challenges c WHERE c.team_id = $team_id
+ORDER BY c.starts_on DESC, c.challenge_id
+"""
+PARTNER_CHALLENGES = f"""
+SELECT {CHALLENGE_COLUMNS} FROM challenges c WHERE c.partner_id = $partner_id
+ORDER BY c.starts_on DESC, c.challenge_id
+"""
+ADD_CHALLENGE = """
+INSERT INTO challenges VALUES ($challenge_id, $team_id, $partner_id, $title, $goal_kind,
+    $goal_amount, $starts_on, $ends_on, $sponsor_name, $currency, $rate, $cap, $bonus, $key,
+    $fingerprint, $now)
+"""
+# Every stay in a team of the given people, with the team's challenges that end on or after
+# $since: what a shared commit's donations may be matched by.
+MEMBERS_CHALLENGES = f"""
+SELECT m.user_id, {CHALLENGE_COLUMNS}, m.team_id, m.user_id, m.joined_at, m.left_at,
+       m.on_leaderboard, m.nickname
+FROM team_members m JOIN challenges c ON c.team_id = m.team_id
+WHERE m.user_id = ANY($user_ids) AND c.ends_on >= $since
+"""
+# A donation counts for a challenge when its day is within the challenge's dates and within a
+# stay of its donor in the team; EXISTS counts a day once even when two stays touch it.
+_COUNTED_DONATIONS = """
+FROM donations d, challenges c
+WHERE c.challenge_id = $challenge_id AND d.day BETWEEN c.starts_on AND c.ends_on
+  AND EXISTS (
+    SELECT 1 FROM team_members m
+    WHERE m.team_id = c.team_id AND m.user_id = d.user_id
+      AND d.day >= CAST(m.joined_at AS DATE)
+      AND (m.left_at IS NULL OR d.day <= CAST(m.left_at AS DATE)))
+"""
+CHALLENGE_PROGRESS = f"""
+SELECT coalesce(sum(d.steps), 0), coalesce(sum(d.kg_co2e), 0), coalesce(sum(d.kg_low), 0),
+       coalesce(sum(d.kg_high), 0),
+       (SELECT coalesce(sum(amount_minor), 0) FROM challenge_ledger
+        WHERE challenge_id = $challenge_id),
+       (SELECT count(*) FROM challenge_ledger
+        WHERE challenge_id = $challenge_id AND kind = 'bonus')
+{_COUNTED_DONATIONS}
+"""
+# Members who opted in, with what they donated within the challenge, from their current stay.
+CHALLENGE_BOARD = f"""
+SELECT m.nickname, coalesce(sum(d.steps), 0), coalesce(sum(d.kg_co2e), 0), count(d.donation_id)
+FROM team_members m
+JOIN challenges c ON c.team_id = m.team_id AND c.challenge_id = $challenge_id
+LEFT JOIN ({"SELECT d.* " + _COUNTED_DONATIONS}) d ON d.user_id = m.user_id
+WHERE m.left_at IS NULL AND m.on_leaderboard
+GROUP BY m.user_id, m.nickname
+"""
+ADD_CHALLENGE_ENTRIES = """
+INSERT INTO challenge_ledger
+SELECT CAST(unnest($entry_id) AS VARCHAR), CAST(unnest($challenge_id) AS VARCHAR),
+       CAST(unnest($kind) AS VARCHAR), CAST(unnest($amount_minor) AS BIGINT),
+       CAST(unnest($currency) AS VARCHAR), CAST(unnest($donation_id) AS VARCHAR),
+       CAST(unnest($project_id) AS VARCHAR), CAST(unnest($now) AS TIMESTAMPTZ)
+"""
+DONATION_MATCHES = """
+SELECT l.challenge_id, c.sponsor_name, l.kind, l.currency, l.amount_minor
+FROM challenge_ledger l JOIN challenges c ON c.challenge_id = l.challenge_id
+WHERE l.donation_id = $donation_id ORDER BY l.challenge_id, l.kind DESC
+"""

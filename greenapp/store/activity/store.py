@@ -223,6 +223,7 @@ def _together(preloads: Iterable[Preload | None]) -> Preload:
         donation_keys=tuple(k for p in wanted for k in p.donation_keys),
         donated_days=tuple(k for p in wanted for k in p.donated_days),
         trip_keys=tuple(k for p in wanted for k in p.trip_keys),
+        challenge_days=tuple(k for p in wanted for k in p.challenge_days),
     )
 
 

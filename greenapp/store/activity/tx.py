@@ -18,7 +18,7 @@ from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
 from greenapp.domain.savings import Saving
 from greenapp.domain.step_checks import Track
-from greenapp.domain.teams import Membership, Team
+from greenapp.domain.teams import BoardRow, Challenge, Match, Membership, Progress, Team
 from greenapp.store.activity import sql
 from greenapp.store.activity.people_cache import Patch, PeopleCache, PersonRows, Standings
 from greenapp.store.ports import NotInMemory, Preload
@@ -43,6 +43,7 @@ class DuckDBTx:
         self._standings = standings
         self.touched: set[str] = set()
         self.touched_everyone = False
+        self._loaded_challenges: dict[str, list[tuple[Challenge, Membership]]] = {}
         self.writes = 0  # changes asked for so far; a unit that made none can fail alone
 
     @property
@@ -96,6 +97,10 @@ class DuckDBTx:
             [k for k in wanted.trip_keys if k not in batch.trip_keys], batch.trip_keys, None,
             sql.TRIPS_BY_KEYS, "keys", lambda r: ((r[0], r[1]), (r[2], _trip(tuple(r[3:])))),
         )  # fmt: skip
+        members = {u for u, _ in wanted.challenge_days if u not in batch.challenges_of}
+        if members:
+            since = min(day for _, day in wanted.challenge_days)
+            self._load_challenges_of(list(members), since)
 
     def _preload_pairs(
         self,
@@ -128,6 +133,7 @@ class DuckDBTx:
         donations, batch.pending_donations = batch.pending_donations, []
         ledger, batch.pending_ledger = batch.pending_ledger, []
         trips, batch.pending_trips = batch.pending_trips, []
+        matches, batch.pending_matches = batch.pending_matches, []
         if trips:
             self._cursor.execute(sql.ADD_TRIPS, _columns(trips))
         if pending:
@@ -143,6 +149,8 @@ class DuckDBTx:
             self._cursor.execute(sql.ADD_DONATIONS, _columns(donations))
         if ledger:
             self._cursor.execute(sql.ADD_LEDGER_ENTRIES, _columns(ledger))
+        if matches:
+            self._cursor.execute(sql.ADD_CHALLENGE_ENTRIES, _columns(matches))
 
     def person(self, user_id: str) -> Profile | None:
         if self._cache is not None:
@@ -297,6 +305,7 @@ class DuckDBTx:
         for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
             self._execute(statement, params)
         self._execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
+        self._teams_changed()
         self._execute(sql.ERASE_MEMBERSHIPS, params)
         self._execute(sql.ERASE_TEAM_CREATOR, {"user_id": user_id, "pseudonym": pseudonym})
 
@@ -486,18 +495,120 @@ class DuckDBTx:
 
     def add_membership(self, membership: Membership) -> None:
         m = membership  # memberships are not in the read model: nothing to patch or forget
+        self._teams_changed()
         self._execute(sql.ADD_MEMBERSHIP, {
             "team_id": m.team_id, "user_id": m.user_id, "joined_at": m.joined_at,
-            "on_leaderboard": m.on_leaderboard,
+            "on_leaderboard": m.on_leaderboard, "nickname": m.nickname,
         })  # fmt: skip
 
     def end_membership(self, team_id: str, user_id: str, now: datetime) -> bool:
+        self._teams_changed()
         params = {"team_id": team_id, "user_id": user_id, "now": now}
         return self._execute(sql.END_MEMBERSHIP, params).fetchone() is not None
 
     def active_members(self, team_id: str) -> int:
         row = self._one(sql.ACTIVE_MEMBERS, {"team_id": team_id})
         return 0 if row is None else int(row[0])
+
+    # Challenges: a team's goal, its progress, and what its sponsor matched.
+
+    def _teams_changed(self) -> None:
+        """Who counts for which challenge changed: the batch reads challenges afresh."""
+        if self._batch is not None:
+            self._batch.challenges_of.clear()
+            self._batch.progress.clear()
+
+    def challenge(self, challenge_id: str) -> tuple[str, Challenge] | None:
+        row = self._one(sql.CHALLENGE, {"challenge_id": challenge_id})
+        return None if row is None else (row[-1], _challenge(row[:-1]))
+
+    def challenge_by_key(self, partner_id: str, key: str) -> tuple[str, Challenge] | None:
+        row = self._one(sql.CHALLENGE_BY_KEY, {"partner_id": partner_id, "key": key})
+        return None if row is None else (row[0], _challenge(row[1:]))
+
+    def add_challenge(
+        self, challenge: Challenge, partner_id: str, key: str, fingerprint: str, now: datetime
+    ) -> None:
+        c = challenge
+        self._teams_changed()
+        self._execute(sql.ADD_CHALLENGE, {
+            "challenge_id": c.challenge_id, "team_id": c.team_id, "partner_id": partner_id,
+            "title": c.title, "goal_kind": c.goal_kind, "goal_amount": c.goal_amount,
+            "starts_on": c.starts_on, "ends_on": c.ends_on, "sponsor_name": c.sponsor_name,
+            "currency": c.cap.currency, "rate": c.rate.minor, "cap": c.cap.minor,
+            "bonus": None if c.bonus is None else c.bonus.minor, "key": key,
+            "fingerprint": fingerprint, "now": now,
+        })  # fmt: skip
+
+    def team_challenges(self, team_id: str) -> list[Challenge]:
+        return [_challenge(r) for r in self._all(sql.TEAM_CHALLENGES, {"team_id": team_id})]
+
+    def partner_challenges(self, partner_id: str) -> list[Challenge]:
+        rows = self._all(sql.PARTNER_CHALLENGES, {"partner_id": partner_id})
+        return [_challenge(r) for r in rows]
+
+    def challenges_for(self, user_id: str, day: date) -> list[tuple[Challenge, Membership]]:
+        batch = self._batch
+        if (
+            batch is None
+            or user_id not in batch.challenges_of
+            or batch.challenges_of[user_id][0] > day
+        ):
+            self._load_challenges_of([user_id], day)
+        found = (batch.challenges_of[user_id][1] if batch is not None
+                 else self._loaded_challenges.pop(user_id, []))  # fmt: skip
+        return [(c, m) for c, m in found if c.starts_on <= day <= c.ends_on]
+
+    def _load_challenges_of(self, user_ids: list[str], since: date) -> None:
+        loaded: dict[str, list[tuple[Challenge, Membership]]] = {u: [] for u in user_ids}
+        for row in self._all(sql.MEMBERS_CHALLENGES, {"user_ids": user_ids, "since": since}):
+            loaded[row[0]].append((_challenge(row[1:13]), Membership(*row[13:])))
+        if self._batch is None:
+            self._loaded_challenges = loaded
+            return
+        for user_id, found in loaded.items():
+            self._batch.challenges_of[user_id] = (since, found)
+
+    def challenge_progress(self, challenge: Challenge) -> Progress:
+        if self._batch is not None and challenge.challenge_id in self._batch.progress:
+            return self._batch.progress[challenge.challenge_id]
+        row = self._one(sql.CHALLENGE_PROGRESS, {"challenge_id": challenge.challenge_id})
+        steps, kg, low, high, matched, bonuses = row or (0, 0.0, 0.0, 0.0, 0, 0)
+        progress = Progress(int(steps), kg, low, high, Money(challenge.cap.currency, int(matched)),
+                            bool(bonuses))  # fmt: skip
+        if self._batch is not None:
+            self._batch.progress[challenge.challenge_id] = progress
+        return progress
+
+    def add_matches(
+        self, donation_id: str, project_id: str, matches: list[Match], now: datetime
+    ) -> None:
+        rows = [{
+            "entry_id": f"{m.challenge_id}:{'bonus' if m.kind == 'bonus' else donation_id}",
+            "challenge_id": m.challenge_id, "kind": m.kind, "amount_minor": m.money.minor,
+            "currency": m.money.currency, "donation_id": donation_id, "project_id": project_id,
+            "now": now,
+        } for m in matches]  # fmt: skip
+        if not rows:
+            return
+        self.writes += 1
+        if self._batch is None:
+            self._cursor.execute(sql.ADD_CHALLENGE_ENTRIES, _columns(rows))
+        else:
+            self._batch.pending_matches.extend(rows)
+
+    def keep_progress(self, challenge_id: str, progress: Progress) -> None:
+        """Progress after a donation this batch has not written yet."""
+        if self._batch is not None:
+            self._batch.progress[challenge_id] = progress
+
+    def donation_matches(self, donation_id: str) -> list[Match]:
+        rows = self._all(sql.DONATION_MATCHES, {"donation_id": donation_id})
+        return [Match(c, name, kind, Money(cur, minor)) for c, name, kind, cur, minor in rows]
+
+    def challenge_board(self, challenge_id: str) -> list[BoardRow]:
+        rows = self._all(sql.CHALLENGE_BOARD, {"challenge_id": challenge_id})
+        return [BoardRow(name, int(steps), kg, count) for name, steps, kg, count in rows]
 
     def partner_donation_lines(
         self, partner_id: str, first: date, last: date
@@ -569,6 +680,16 @@ def _keyed_donation(row: tuple[Any, ...]) -> tuple[tuple[str, str], tuple[str, D
     return (donation.user_id, key), (fingerprint, donation)
 
 
+def _challenge(row: tuple[Any, ...]) -> Challenge:
+    (challenge_id, team_id, title, goal_kind, goal_amount, starts_on, ends_on, sponsor_name,
+     currency, rate, cap, bonus) = row  # fmt: skip
+    return Challenge(
+        challenge_id, team_id, title, goal_kind, goal_amount, starts_on, ends_on, sponsor_name,
+        Money(currency, rate), Money(currency, cap),
+        None if bonus is None else Money(currency, bonus),
+    )  # fmt: skip
+
+
 def _profile(row: tuple[Any, ...]) -> Profile:
     region, height, sex, fuel, size, locale, easy, leaderboard, zone = row
     return Profile(region, height, sex, Car(fuel, size), locale, easy, leaderboard, zone)
@@ -636,6 +757,12 @@ class WriteBatch:
     pending_ledger: list[dict[str, Any]] = field(default_factory=list)
     trip_keys: dict[tuple[str, str], tuple[str, Trip] | None] = field(default_factory=dict)
     pending_trips: list[dict[str, Any]] = field(default_factory=list)
+    # Each member's (earliest day asked, stays with their teams' challenges); progress as of now.
+    challenges_of: dict[str, tuple[date, list[tuple[Challenge, Membership]]]] = field(
+        default_factory=dict
+    )
+    progress: dict[str, Progress] = field(default_factory=dict)
+    pending_matches: list[dict[str, Any]] = field(default_factory=list)
 
     # What the commit changed in each person's rows kept in memory, in order (see PeopleCache);
     # the people in ``forgotten`` (erased) are forgotten there instead.
@@ -646,7 +773,11 @@ class WriteBatch:
 
     def has_pending(self) -> bool:
         return bool(
-            self.pending or self.pending_donations or self.pending_ledger or self.pending_trips
+            self.pending
+            or self.pending_donations
+            or self.pending_ledger
+            or self.pending_trips
+            or self.pending_matches
         )
 
     def add_donation(

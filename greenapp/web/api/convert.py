@@ -1,5 +1,6 @@
 """Domain records to wire types."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from greenapp.domain.activity import StepDay, Trip
@@ -9,8 +10,11 @@ from greenapp.domain.factors import Factor, Source
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.reports import ReportRow
+from greenapp.domain.teams import Match
+from greenapp.services.challenges import ChallengeView
 from greenapp.services.footprint import Footprint
 from greenapp.services.giving import ProjectView
+from greenapp.services.teams import MyTeam
 from greenapp.web import schemas as s
 
 
@@ -121,7 +125,7 @@ def money_out(m: Money) -> s.MoneyOut:
     return s.MoneyOut(currency=m.currency, amount_minor=m.minor)
 
 
-def donation_out(d: Donation, project: Project) -> s.DonationOut:
+def donation_out(d: Donation, project: Project, matches: Sequence[Match]) -> s.DonationOut:
     return s.DonationOut(
         donation_id=d.donation_id,
         project_id=d.project_id,
@@ -135,6 +139,10 @@ def donation_out(d: Donation, project: Project) -> s.DonationOut:
         credits=[
             s.CreditOut(c.sponsor_id, c.sponsor_name, c.money.currency, c.money.minor)
             for c in d.credits
+        ],
+        matches=[
+            s.MatchOut(m.challenge_id, m.sponsor_name, m.kind, m.money.currency, m.money.minor)
+            for m in matches
         ],
         factor_set_version=d.factor_set_version,
         created_at=d.created_at,
@@ -224,4 +232,45 @@ def factor_out(f: Factor) -> s.FactorOut:
         source_id=f.source_id,
         evidence=f.evidence,
         use=f.use,
+    )
+
+
+def team_out(mine: MyTeam) -> s.TeamOut:
+    t, m = mine.team, mine.membership
+    return s.TeamOut(t.team_id, t.name, t.kind, t.invite_code, mine.members, m.joined_at,
+                     m.on_leaderboard, m.nickname)  # fmt: skip
+
+
+def challenge_out(view: ChallengeView) -> s.ChallengeOut:
+    c, p = view.challenge, view.progress
+    progress = s.ChallengeProgressOut(
+        steps=p.steps,
+        kg_co2e=round(p.kg, 3),
+        kg_low=round(p.kg_low, 3),
+        kg_high=round(p.kg_high, 3),
+        matched_minor=p.matched.minor,
+        bonus_paid=p.bonus_paid,
+        goal_met=view.goal_met,
+        goal_share=round(view.goal_share, 4),
+    )
+    return s.ChallengeOut(
+        challenge_id=c.challenge_id,
+        team_id=c.team_id,
+        team_name=view.team_name,
+        title=c.title,
+        goal_kind=c.goal_kind,
+        goal_amount=c.goal_amount,
+        starts_on=c.starts_on,
+        ends_on=c.ends_on,
+        status=view.status,
+        sponsor_name=c.sponsor_name,
+        currency=c.cap.currency,
+        rate_minor_per_10k_steps=c.rate.minor,
+        cap_minor=c.cap.minor,
+        bonus_minor=None if c.bonus is None else c.bonus.minor,
+        progress=progress,
+        leaderboard=[
+            s.BoardRowOut(rank, r.nickname, r.steps, round(r.kg, 3), r.donations)
+            for rank, r in enumerate(view.board, start=1)
+        ],
     )

@@ -44,9 +44,10 @@ class DonationsController(Controller):
             runtime.ctx, request.user.user_id, data.project_id, data.date, idempotency_key
         )
         # Awaited on the event loop, as uploads are (see MeController.put_steps).
-        donation, project, created = await runtime.store.write_async(work, preload)
-        status = HTTP_201_CREATED if created else HTTP_200_OK
-        return Response(convert.donation_out(donation, project), status_code=status)
+        given = await runtime.store.write_async(work, preload)
+        status = HTTP_201_CREATED if given.created else HTTP_200_OK
+        out = convert.donation_out(given.donation, given.project, given.matches)
+        return Response(out, status_code=status)
 
     @get("/{donation_id:str}", sync_to_thread=True, summary="One of your donations")
     def get_donation(
@@ -55,10 +56,10 @@ class DonationsController(Controller):
         runtime: RuntimeDep,
         donation_id: FromPath[str],
     ) -> s.DonationOut:
-        donation, project = giving.donation_of(runtime.store, donation_id)
+        donation, project, matches = giving.donation_of(runtime.store, donation_id)
         if donation.user_id != request.user.user_id:
             raise NotFound(f"no donation {donation_id!r}")
-        return convert.donation_out(donation, project)
+        return convert.donation_out(donation, project, matches)
 
 
 class ProjectsController(Controller):

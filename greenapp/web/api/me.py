@@ -137,10 +137,11 @@ class MyDataController(Controller):
             days=[convert.steps_out(d) for d in data.days],
             trips=[convert.trip_out(t) for t in data.trips],
             donations=[
-                convert.donation_out(d, projects[d.project_id].project) for d in data.donations
+                convert.donation_out(d, projects[d.project_id].project, data.matches[d.donation_id])
+                for d in data.donations
             ],
             teams=[
-                s.MembershipOut(m.team_id, m.joined_at, m.left_at, m.on_leaderboard)
+                s.MembershipOut(m.team_id, m.joined_at, m.left_at, m.on_leaderboard, m.nickname)
                 for m in data.memberships
             ],
         )

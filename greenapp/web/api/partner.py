@@ -28,6 +28,7 @@ def _partner(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Partner:
 
 
 PartnerDep = NamedDependency[Partner]
+PARTNER_DEPENDENCIES = {"partner": Provide(_partner, sync_to_thread=True)}
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(name="Idempotency-Key", required=False, max_length=200),
@@ -60,7 +61,7 @@ def _view(runtime: Runtime, project_id: str) -> s.ProjectOut:
 class PartnerController(Controller):
     path = "/api/v1/partner"
     tags = ["partner"]
-    dependencies = {"partner": Provide(_partner, sync_to_thread=True)}
+    dependencies = PARTNER_DEPENDENCIES
     security = [{"PartnerApiKey": []}]
 
     @get("/projects", sync_to_thread=True, summary="Your projects")
