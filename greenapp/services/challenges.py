@@ -90,7 +90,7 @@ def partner_challenge(
     def work(tx: StoreTx) -> ChallengeView:
         found = tx.challenge(challenge_id)
         if found is None or found[0] != partner.partner_id:
-            raise NotFound(f"no challenge {challenge_id!r}")
+            raise NotFound("this partner has no challenge with that id")
         return _view(tx, ctx, found[1], with_board=False)
 
     return store.read(work)

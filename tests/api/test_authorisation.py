@@ -13,6 +13,7 @@ import pytest
 from greenapp.settings import Settings
 from greenapp.web.auth import API_AUDIENCE
 from tests.api.conftest import TODAY, AsUser, Client, problem
+from tests.api.test_challenges import challenge as challenge_body
 from tests.api.test_giving import donate, new_project, partner_key, walker
 
 PUBLIC = {"/healthz", "/api/v1/factors", "/api/v1/projects", "/api/v1/projects/{project_id}"}
@@ -30,8 +31,13 @@ def victim(client: Client, as_user: AsUser) -> dict[str, Any]:
     project_id, sponsor_id = new_project(client, key)
     headers = walker(client, as_user, "victim", steps=7777)
     donation = donate(client, headers, project_id).json()
+    team = client.post("/api/v1/teams", json={"name": "Victims", "kind": "family"},
+                       headers=headers).json()  # fmt: skip
+    challenge = client.post("/api/v1/partner/challenges", json=challenge_body(team["invite_code"]),
+                            headers={**key, "Idempotency-Key": "v"}).json()  # fmt: skip
     return {"key": key, "project_id": project_id, "sponsor_id": sponsor_id,
-            "donation_id": donation["donation_id"], "headers": headers}  # fmt: skip
+            "donation_id": donation["donation_id"], "headers": headers,
+            "team_id": team["team_id"], "challenge_id": challenge["challenge_id"]}  # fmt: skip
 
 
 def _url(path: str, v: dict[str, Any]) -> str:
@@ -41,7 +47,8 @@ def _url(path: str, v: dict[str, Any]) -> str:
         "donation_id": v["donation_id"],
         "day": str(TODAY),
         "key_id": "000000000000",
-        "team_id": "tm_000000000000",
+        "team_id": v["team_id"],
+        "challenge_id": v["challenge_id"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -91,7 +98,7 @@ def test_another_person_sees_nothing_of_the_victim(
 ) -> None:
     intruder = as_user("intruder")
     for method, path in _operations(client):
-        if not path.startswith("/api/v1/me") and "donation_id" not in path:
+        if not path.startswith(("/api/v1/me", "/api/v1/teams")) and "donation_id" not in path:
             continue
         if method == "DELETE":
             continue
@@ -115,6 +122,7 @@ def test_another_partner_s_key_opens_nothing_of_the_victim_s(
             assert response.status_code in (400, 404), (method, path, response.text)
         assert victim["project_id"] not in response.text, (method, path)
         assert victim["sponsor_id"] not in response.text, (method, path)
+        assert victim["challenge_id"] not in response.text, (method, path)
 
 
 def test_a_remembered_token_is_still_refused_once_it_expires(

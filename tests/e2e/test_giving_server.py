@@ -1,4 +1,5 @@
-"""Donations against a real server: many at once never overspend a budget."""
+"""Donations against a real server: many at once never overspend a budget, nor a team
+challenge's cap, and its bonus is paid once."""
 
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def giving(
     server.stop()
 
 
-def _project(server: Server, key: dict[str, str]) -> str:
+def _project(server: Server, key: dict[str, str], budget: int = BUDGET) -> str:
     today = datetime.now(UTC).date()
     project = {
         "title": {"en": "Clean air"},
@@ -55,7 +56,7 @@ def _project(server: Server, key: dict[str, str]) -> str:
     ).json()
     funded = httpx.post(
         f"{server.url}/api/v1/partner/sponsors/{sponsor['sponsor_id']}/fundings",
-        json={"currency": "CNY", "amount_minor": BUDGET},
+        json={"currency": "CNY", "amount_minor": budget},
         headers={**key, "Idempotency-Key": "budget"},
     )
     assert funded.status_code == 201
@@ -111,6 +112,45 @@ def test_simultaneous_donations_never_overspend_a_budget(
     assert view["progress"]["donations"] == len(accepted)
     assert view["progress"]["steps"] == sum(d["steps"] for d in accepted)
     assert view["progress"]["kg_co2e"] == pytest.approx(sum(d["kg_co2e"] for d in accepted))
+
+
+CAP, BONUS = 1000, 200  # fen: five matches (600) meet the goal, the bonus, then 120 and 80
+
+
+def test_a_whole_team_donating_at_once_never_overspends_a_challenge(
+    giving: tuple[Server, dict[str, str]],
+) -> None:
+    server, key = giving
+    project_id = _project(server, key, budget=1_000_000)
+    donors = [_ready_donor(server, f"member{n}") for n in range(DONORS)]
+    team = httpx.post(f"{server.url}/api/v1/teams", json={"name": "Ward 9", "kind": "company"},
+                      headers=donors[0]).json()  # fmt: skip
+    for headers in donors[1:]:
+        joined = httpx.post(f"{server.url}/api/v1/teams/join",
+                            json={"invite_code": team["invite_code"]}, headers=headers)  # fmt: skip
+        assert joined.status_code == 201, joined.text
+    today = datetime.now(UTC).date()
+    challenge = {
+        "invite_code": team["invite_code"], "title": "Ward 9 walks", "goal_kind": "steps",
+        "goal_amount": 5 * 12000, "starts_on": str(today), "ends_on": str(today),
+        "sponsor_name": "Harbour Bank", "currency": "CNY", "rate_minor_per_10k_steps": RATE,
+        "cap_minor": CAP, "bonus_minor": BONUS,
+    }  # fmt: skip
+    made = httpx.post(f"{server.url}/api/v1/partner/challenges", json=challenge,
+                      headers={**key, "Idempotency-Key": "ward9"})  # fmt: skip
+    assert made.status_code == 201, made.text
+
+    answers = _donate_all(server, [(h, project_id, "give") for h in donors])
+    assert [a.status_code for a in answers] == [201] * DONORS
+    paid = [(m["kind"], m["amount_minor"]) for a in answers for m in a.json()["matches"]]
+    assert sum(amount for _, amount in paid) == CAP
+    assert [p for p in paid if p[0] == "bonus"] == [("bonus", BONUS)]
+    assert sorted(amount for kind, amount in paid if kind == "match") == [80] + [120] * 6
+    view = httpx.get(f"{server.url}/api/v1/partner/challenges/{made.json()['challenge_id']}",
+                     headers=key).json()  # fmt: skip
+    progress = view["progress"]
+    assert (progress["matched_minor"], progress["bonus_paid"]) == (CAP, True)
+    assert progress["steps"] == DONORS * 12000
 
 
 def test_concurrent_retries_of_one_key_make_one_donation(
