@@ -33,6 +33,7 @@ PUBLIC_PATHS = [
     "^/explain/",
     "^/projects/",
     "^/me/footprint",
+    "^/teams/",  # the team page, behind the page session like the footprint
     "^/session",
 ]
 

@@ -20,7 +20,7 @@ from greenapp.domain.donations import Donation, credit_totals, format_money, tha
 from greenapp.domain.errors import DomainError, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
-from greenapp.services import explain, footprint, giving, people
+from greenapp.services import explain, footprint, giving, people, teams
 from greenapp.services.context import utc_now
 from greenapp.web import sessions
 from greenapp.web.charts import Bar, bar_chart
@@ -206,6 +206,12 @@ class PagesController(Controller):
         return _page(request, "footprint.html", PRIVATE, profile=profile, fp=result,
                      kg_chart=kg_chart, steps_chart=steps_chart, sources=runtime.sources,
                      periods=("week", "month", "year", "all"))  # fmt: skip
+
+    @get("/teams/{team_id:str}", sync_to_thread=True)
+    def team(self, request: PageRequest, runtime: RuntimeDep, team_id: FromPath[str]) -> Template:
+        user_id, profile = _signed_in(request, runtime)
+        view = teams.team_view(runtime.store, runtime.ctx, user_id, team_id)
+        return _page(request, "team.html", PRIVATE, profile=profile, view=view)
 
     @get("/session", sync_to_thread=True)
     def start_session(

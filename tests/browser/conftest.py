@@ -29,6 +29,7 @@ class World:
     token: str
     project_id: str
     donation_id: str
+    team_id: str
 
     def api(self, path: str) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"}
@@ -96,6 +97,17 @@ def _populate(server: Server, key: dict[str, str]) -> World:
     for back, steps in enumerate([9100, 7400, 12050, 5300, 8800]):
         day = today - timedelta(days=back)
         httpx.put(f"{url}/api/v1/me/steps/{day}", json={"steps": steps}, headers=person)
+    team = httpx.post(f"{url}/api/v1/teams", headers=person, json={
+        "name": "Class 3B", "kind": "class", "on_leaderboard": True, "nickname": "Mei",
+    }).json()  # fmt: skip
+    challenge = {
+        "invite_code": team["invite_code"], "title": "Walk to school week", "goal_kind": "steps",
+        "goal_amount": 50_000, "starts_on": str(today), "ends_on": str(today + timedelta(days=6)),
+        "sponsor_name": "Lakeside Bank", "currency": "CNY", "rate_minor_per_10k_steps": 150,
+        "cap_minor": 20_000, "bonus_minor": 5_000,
+    }  # fmt: skip
+    httpx.post(f"{url}/api/v1/partner/challenges", json=challenge,
+               headers={**key, "Idempotency-Key": "challenge"})  # fmt: skip
     trip = {"date": str(today), "mode": "metro", "distance_km": 8, "replaced": "car"}
     httpx.post(f"{url}/api/v1/me/trips", json=trip, headers={**person, "Idempotency-Key": "t"})
     donation = httpx.post(
@@ -103,4 +115,4 @@ def _populate(server: Server, key: dict[str, str]) -> World:
         json={"project_id": project_id, "date": str(today)},
         headers={**person, "Idempotency-Key": "d"},
     ).json()
-    return World(server, token, project_id, donation["donation_id"])
+    return World(server, token, project_id, donation["donation_id"], team["team_id"])

@@ -34,9 +34,7 @@ def visit(browser: Browser, world: World, path: str, lang: str, easy: bool,
     page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
     query = f"lang={lang}" + ("&easy=1" if easy else "")
     if session:
-        page.goto(
-            f"{base}/session?token={world.token}&next=/me/footprint?{query.replace('&', '%26')}"
-        )
+        page.goto(f"{base}/session?token={world.token}&next={path}?{query.replace('&', '%26')}")
     else:
         response = page.goto(f"{base}{path}?{query}")
         assert response is not None
@@ -96,6 +94,27 @@ def test_the_project_and_certificate_match_the_api(browser: Browser, world: Worl
     text = page.locator("main").inner_text()
     assert f"{donation['steps']:,}" in text
     assert f"{donation['kg_co2e']:.2f}" in text
+    page.context.close()
+
+
+@pytest.mark.parametrize(("lang", "easy"), VARIANTS)
+def test_the_team_page_shows_the_challenge_as_the_api_does(
+    browser: Browser, world: World, lang: str, easy: bool
+) -> None:
+    page, errors, outside = visit(browser, world, f"/teams/{world.team_id}", lang, easy,
+                                  session=True)  # fmt: skip
+    check(page, errors, outside, lang, easy)
+    team = world.api(f"/api/v1/teams/{world.team_id}")
+    (challenge,) = team["challenges"]
+    card = page.locator(f"#{challenge['challenge_id']}")
+    assert card.locator(".steps").inner_text() == f"{challenge['progress']['steps']:,}"
+    matched = challenge["progress"]["matched_minor"]
+    assert matched > 0
+    assert card.locator(".matched").inner_text().startswith(f"{matched // 100}.{matched % 100:02d}")
+    assert [r["nickname"] for r in challenge["leaderboard"]] == ["Mei"]
+    assert "Mei" in card.locator("table").inner_text()
+    code = team["team"]["invite_code"]
+    assert page.locator("#invite-code").inner_text() == f"{code[:4]}-{code[4:]}"
     page.context.close()
 
 
