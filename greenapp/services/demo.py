@@ -1,5 +1,6 @@
 """A demo store: people in every region with 90 days of plausible activity, two partners with
-funded projects, and donations on the demo days.
+funded projects, donations on the demo days, and a team whose last 30 days are a sponsored
+challenge.
 
 The activity is random but seeded, so every demo store is the same. Each day is recorded
 through the same use cases the API uses, with the clock set to that day, so the demo data
@@ -17,9 +18,12 @@ from greenapp.domain.activity import TripReport
 from greenapp.domain.donations import Project
 from greenapp.domain.errors import DomainError
 from greenapp.domain.money import Money
+from greenapp.domain.partners import Partner
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.step_checks import StepReport
+from greenapp.domain.teams import Challenge
 from greenapp.services.activity import record_steps, record_trip
+from greenapp.services.challenges import create_challenge
 from greenapp.services.context import Context
 from greenapp.services.giving import donate
 from greenapp.services.partners import (
@@ -30,9 +34,11 @@ from greenapp.services.partners import (
     save_project,
 )
 from greenapp.services.people import update_profile
+from greenapp.services.teams import create_team, join_team
 from greenapp.store.ports import ActivityStore
 
 DEMO_DAYS = 90
+CHALLENGE_DAYS = 30  # the demo team's challenge: the last 30 days and the next 30
 DEMO_SEED = 20261124
 PEOPLE_PER_REGION = 4
 FIRST_DEMO_USER = "demo-gb-1"
@@ -119,10 +125,12 @@ def seed_demo(
     side, so their writes share the store's commits. Donations are in the budgets' limits.
     """
     first = today - timedelta(days=DEMO_DAYS)
-    projects, key = _seed_projects(store, replace(ctx, clock=_at_evening(first)), first, today)
+    projects, partner, key = _seed_projects(store, replace(ctx, clock=_at_evening(first)), first,
+                                            today)  # fmt: skip
     people = demo_people()
     for user_id, profile in people:
         update_profile(store, ctx, user_id, profile)
+    _seed_team(store, ctx, partner, [u for u, p in people if p.region == "CN"], first, today)
 
     habits = [random.Random(DEMO_SEED + n).uniform(4000, 11000) for n in range(len(people))]
     left = {user_id: DEMO_DAYS for user_id, _ in people}
@@ -172,14 +180,42 @@ def _seed_day(
     return 1, donated
 
 
+def _seed_team(
+    store: ActivityStore,
+    ctx: Context,
+    partner: Partner,
+    members: list[str],
+    first: date,
+    today: date,
+) -> None:
+    """A team of the people in China, made on the first demo day, and a challenge the first
+    partner sponsors over the last days; their donations are matched as they are recorded."""
+    made = create_team(store, replace(ctx, clock=_at_evening(first)), members[0],
+                       "Tengger Walkers", "neighbourhood", True, "Walker 1")  # fmt: skip
+    for n, user_id in enumerate(members[1:], start=2):
+        shown = n % 2 == 1  # some members keep off the leaderboard
+        nickname = f"Walker {n}" if shown else None
+        join_team(store, replace(ctx, clock=_at_evening(first)), user_id,
+                  made.team.invite_code, shown, nickname)  # fmt: skip
+    starts = today - timedelta(days=CHALLENGE_DAYS - 1)
+    challenge = Challenge(
+        "", "", "A month of walking for the desert", "steps", 150_000, starts,
+        today + timedelta(days=CHALLENGE_DAYS), "Demo Matching Sponsor (CNY)",
+        Money("CNY", 50), Money("CNY", 5_000), Money("CNY", 1_000),
+    )  # fmt: skip
+    create_challenge(store, replace(ctx, clock=_at_evening(starts)), partner,
+                     made.team.invite_code, challenge, key="demo-challenge")  # fmt: skip
+
+
 def _seed_projects(
     store: ActivityStore, ctx: Context, first: date, today: date
-) -> tuple[dict[str, str], str]:
+) -> tuple[dict[str, str], Partner, str]:
     projects: dict[str, str] = {}
-    keys = []
+    keys, partners = [], []
     for demo in _PROJECTS:
         partner, key = create_partner(store, ctx, demo.partner)
         keys.append(key)
+        partners.append(partner)
         kind, amount, currency = demo.goal
         project = Project(
             new_project_id(), partner.partner_id, demo.title, demo.story, kind, amount, currency,
@@ -189,7 +225,7 @@ def _seed_projects(
         sponsor = add_sponsor(store, ctx, partner, project.project_id, demo.sponsor, demo.rate)
         fund(store, ctx, partner, sponsor.sponsor_id, demo.budget, key="demo-budget")
         projects[demo.region_group] = project.project_id
-    return projects, keys[0]
+    return projects, partners[0], keys[0]
 
 
 def _try_donate(
