@@ -23,7 +23,8 @@ from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepReport, StepRules, Track
-from greenapp.services import activity, giving, partners, people, rights
+from greenapp.domain.teams import Challenge
+from greenapp.services import activity, challenges, giving, partners, people, rights, teams
 from greenapp.services.context import Context
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.activity.tx import DuckDBTx, WriteBatch
@@ -323,3 +324,50 @@ def test_writers_on_an_event_loop_are_answered_there_and_one_that_left_stops_not
     with duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True) as db:
         saved = {r[0] for r in db.execute("SELECT user_id FROM people").fetchall()}
     assert saved == {f"a{n}" for n in range(5)} | {"gone", "after"}
+
+
+def test_a_team_s_donations_in_one_shared_commit_keep_within_the_cap_and_pay_one_bonus(
+    tmp_path: Path, factor_table: FactorTable
+) -> None:
+    path = tmp_path / "c.duckdb"
+    store = DuckDBActivityStore(path)
+    ctx = Context(factor_table, SHARE, clock=lambda: NOW)
+    partner, _ = partners.create_partner(store, ctx, "T")
+    project = Project("pj_team", partner.partner_id, {"en": "P"}, {"en": "S"}, "steps", 10**6,
+                      None, TODAY - timedelta(days=5), TODAY + timedelta(days=5), 0)  # fmt: skip
+    partners.save_project(store, ctx, partner, project, creating=True)
+    sponsor = partners.add_sponsor(store, ctx, partner, "pj_team", "S", Money("CNY", 1))
+    partners.fund(store, ctx, partner, sponsor.sponsor_id, Money("CNY", 10_000), key="f")
+    members = [f"m{n}" for n in range(12)]
+    team = teams.create_team(store, ctx, members[0], "Ward 9", "company")
+    for user_id in members:
+        activity.record_steps(store, ctx, user_id, StepReport(TODAY, 10_000))
+        if user_id != members[0] and user_id != "m11":
+            teams.join_team(store, ctx, user_id, team.team.invite_code)
+    # 100 fen per 10,000 steps; the goal is met by the fourth donation; the cap of 650 fen
+    # pays four matches (400), the bonus (200), then 50.
+    terms = Challenge("", "", "Ward 9 walks", "steps", 40_000, TODAY, TODAY, "Harbour Bank",
+                      Money("CNY", 100), Money("CNY", 650), Money("CNY", 200))  # fmt: skip
+    made, _ = challenges.create_challenge(store, ctx, partner, team.team.invite_code, terms, "c")
+    matched: list[tuple[str, int]] = []
+
+    def give(user_id: str) -> None:
+        _, created = giving.donate(store, ctx, user_id, "pj_team", TODAY, f"k-{user_id}")
+        assert created
+
+    def join_late() -> None:  # m11 joins within the same commit; its donation may count
+        teams.join_team(store, ctx, "m11", team.team.invite_code)
+
+    _behind_a_held_writer(store, [partial(give, u) for u in members] + [join_late])
+    store.close()
+    with duckdb.connect(str(path)) as db:
+        rows = db.execute("SELECT kind, amount_minor FROM challenge_ledger").fetchall()
+        matched = sorted((kind, int(amount)) for kind, amount in rows)
+        assert sum(amount for _, amount in matched) == 650
+        assert matched == [("bonus", 200), ("match", 50)] + [("match", 100)] * 4
+        assert db.execute("SELECT count(*) FROM donations").fetchone() == (12,)
+        with pytest.raises(duckdb.ConstraintException):  # the database refuses a second bonus
+            db.execute(
+                "INSERT INTO challenge_ledger VALUES ($id, $c, 'bonus', 1, 'CNY', 'd', 'p', now())",
+                {"id": f"{made.challenge.challenge_id}:bonus", "c": made.challenge.challenge_id},
+            )

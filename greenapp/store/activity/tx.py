@@ -43,7 +43,6 @@ class DuckDBTx:
         self._standings = standings
         self.touched: set[str] = set()
         self.touched_everyone = False
-        self._loaded_challenges: dict[str, list[tuple[Challenge, Membership]]] = {}
         self.writes = 0  # changes asked for so far; a unit that made none can fail alone
 
     @property
@@ -100,7 +99,7 @@ class DuckDBTx:
         members = {u for u, _ in wanted.challenge_days if u not in batch.challenges_of}
         if members:
             since = min(day for _, day in wanted.challenge_days)
-            self._load_challenges_of(list(members), since)
+            self._members_challenges(list(members), since)
 
     def _preload_pairs(
         self,
@@ -549,25 +548,23 @@ class DuckDBTx:
 
     def challenges_for(self, user_id: str, day: date) -> list[tuple[Challenge, Membership]]:
         batch = self._batch
-        if (
-            batch is None
-            or user_id not in batch.challenges_of
-            or batch.challenges_of[user_id][0] > day
-        ):
-            self._load_challenges_of([user_id], day)
-        found = (batch.challenges_of[user_id][1] if batch is not None
-                 else self._loaded_challenges.pop(user_id, []))  # fmt: skip
-        return [(c, m) for c, m in found if c.starts_on <= day <= c.ends_on]
+        known = None if batch is None else batch.challenges_of.get(user_id)
+        stays = known[1] if known is not None and known[0] <= day else None
+        if stays is None:
+            stays = self._members_challenges([user_id], day)[user_id]
+        return [(c, m) for c, m in stays if c.starts_on <= day <= c.ends_on]
 
-    def _load_challenges_of(self, user_ids: list[str], since: date) -> None:
-        loaded: dict[str, list[tuple[Challenge, Membership]]] = {u: [] for u in user_ids}
+    def _members_challenges(
+        self, user_ids: list[str], since: date
+    ) -> dict[str, list[tuple[Challenge, Membership]]]:
+        """Each person's stays in teams with the challenges ending on or after ``since``; kept
+        for the rest of a shared commit."""
+        found: dict[str, list[tuple[Challenge, Membership]]] = {u: [] for u in user_ids}
         for row in self._all(sql.MEMBERS_CHALLENGES, {"user_ids": user_ids, "since": since}):
-            loaded[row[0]].append((_challenge(row[1:13]), Membership(*row[13:])))
-        if self._batch is None:
-            self._loaded_challenges = loaded
-            return
-        for user_id, found in loaded.items():
-            self._batch.challenges_of[user_id] = (since, found)
+            found[row[0]].append((_challenge(row[1:13]), Membership(*row[13:])))
+        if self._batch is not None:
+            self._batch.challenges_of.update({u: (since, f) for u, f in found.items()})
+        return found
 
     def challenge_progress(self, challenge: Challenge) -> Progress:
         if self._batch is not None and challenge.challenge_id in self._batch.progress:
