@@ -4,12 +4,15 @@ Erasure deletes the profile, every step day, trip and team membership (a team th
 stays, its maker's id replaced by a pseudonym). Donations are sponsor money already paid
 against a project, so their steps, kg and money stay, with the donor's id replaced by a random
 pseudonym no one can trace back: project totals stay right and nothing points at the person.
+Appeals stay too, because the log of decisions refers to them, under the same pseudonym and
+with the person's own words (the reason) removed; the decisions are kept as they are.
 """
 
 import secrets
 from dataclasses import dataclass
 
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.appeals import AppealRecord
 from greenapp.domain.donations import Donation
 from greenapp.domain.people import Profile
 from greenapp.domain.teams import Membership
@@ -23,6 +26,7 @@ class MyData:
     trips: list[Trip]
     donations: list[Donation]
     memberships: list[Membership]
+    appeals: list[AppealRecord]
 
 
 def my_data(store: ActivityStore, user_id: str) -> MyData:
@@ -33,6 +37,7 @@ def my_data(store: ActivityStore, user_id: str) -> MyData:
             tx.person_trips(user_id),
             tx.person_donations_list(user_id),
             tx.memberships_of(user_id),
+            tx.appeals_of(user_id),
         )
 
     return store.read(work)

@@ -26,6 +26,7 @@ from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
+from greenapp.web.api.review import ReviewController
 from greenapp.web.api.teams import TeamsController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.limits import MAX_BODY_BYTES, RateLimit
@@ -93,6 +94,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             DonationsController,
             ProjectsController,
             PartnerController,
+            ReviewController,
             FactorsController,
             TeamsController,
             PagesController,
@@ -116,7 +118,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
                         type="apiKey",
                         name="X-API-Key",
                         security_scheme_in="header",
-                        description="A partner API key from `greenapp partner create NAME`.",
+                        description="A partner API key from `greenapp partner create NAME`; "
+                        "the review API needs a key with the reviewer role.",
                     )
                 }
             ),
