@@ -5,7 +5,7 @@ import sys
 from collections.abc import Sequence
 
 from greenapp import __version__
-from greenapp.cli import backup, factors, ingest, partner, research, serve
+from greenapp.cli import appeals, backup, factors, ingest, partner, research, serve
 from greenapp.settings import Settings, SettingsError
 
 
@@ -17,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve.register(commands)
     partner.register(commands)
+    appeals.register(commands)
     research.register(commands)
     ingest.register(commands)
     backup.register(commands)

@@ -14,10 +14,23 @@ from typing import Final
 
 from greenapp.domain.activity import StepDay
 from greenapp.domain.errors import Conflict, NotFound, RuleBroken
+from greenapp.domain.people import Profile
+from greenapp.domain.step_checks import Track
 
 APPEAL_WINDOW_DAYS: Final = 30
 REASON_MAX: Final = 500
 OUTCOMES: Final = ("accepted", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The day as the step checks saw it when the person appealed: the figures and the rules
+    that fired. Kept with the appeal, so the reviewer judges what the person appealed."""
+
+    steps: int
+    device_distance_m: float | None
+    track: Track | None
+    rules: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +40,7 @@ class Appeal:
     day: date
     reason: str
     created_at: datetime
+    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +52,45 @@ class Decision:
     decided_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class AppealRecord:
+    """An appeal with its decision, once it has one."""
+
+    appeal: Appeal
+    decision: Decision | None
+
+    @property
+    def status(self) -> str:
+        return status_of(() if self.decision is None else (self.decision,))
+
+
+def evidence_of(day: StepDay) -> Evidence:
+    return Evidence(day.steps, day.device_distance_m, day.track, day.reasons)
+
+
 def status_of(decisions: Sequence[Decision]) -> str:
     """pending, or the outcome of the appeal's decision."""
     return decisions[0].outcome if decisions else "pending"
 
 
+def accepted_on(decisions: Sequence[Decision], profile: Profile) -> date | None:
+    """The person's own date on which the appeal was accepted, if it was."""
+    for decision in decisions:
+        if decision.outcome == "accepted":
+            return decision.decided_at.astimezone(profile.zone()).date()
+    return None
+
+
+def trimmed(reason: str) -> str:
+    """A reason with its runs of white space made single spaces, as it is kept."""
+    return " ".join(reason.split())
+
+
 def checked_reason(reason: str, what: str) -> str:
-    trimmed = " ".join(reason.split())
-    if not trimmed or len(trimmed) > REASON_MAX:
+    trimmed_reason = trimmed(reason)
+    if not trimmed_reason or len(trimmed_reason) > REASON_MAX:
         raise RuleBroken(f"{what} is 1 to {REASON_MAX} characters")
-    return trimmed
+    return trimmed_reason
 
 
 def refuse_appeal(

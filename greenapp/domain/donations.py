@@ -94,17 +94,27 @@ def refuse_if_not_donatable(
     asked_day: date,
     today: date,
     already_donated: bool,
+    accepted_on: date | None = None,
 ) -> StepDay:
-    """Return the day to donate, or raise naming the first rule it breaks."""
+    """Return the day to donate, or raise naming the first rule it breaks.
+
+    ``accepted_on`` is the date a reviewer accepted the day's appeal, when one did.
+    """
     if not project.starts_on <= today <= project.ends_on:
         raise RuleBroken(
             f"project {project.project_id} takes donations from {project.starts_on} "
             f"to {project.ends_on}"
         )
-    if asked_day > today or asked_day < today - timedelta(days=DONATION_WINDOW_DAYS):
+    if outside_donation_window(asked_day, today, accepted_on):
+        accepted = (
+            ""
+            if accepted_on is None
+            else f", or {DONATION_WINDOW_DAYS} days from the acceptance of its appeal on "
+            f"{accepted_on}"
+        )
         raise RuleBroken(
             f"{asked_day} is outside the donation window: the last "
-            f"{DONATION_WINDOW_DAYS} days up to {today}"
+            f"{DONATION_WINDOW_DAYS} days up to {today}{accepted}"
         )
     if already_donated:
         raise Conflict(f"the steps of {asked_day} have already been donated")
@@ -119,6 +129,17 @@ def refuse_if_not_donatable(
     if not any(s.budget_left.minor > 0 for s in sponsors):
         raise Conflict(f"project {project.project_id}'s sponsors have no budget left")
     return day
+
+
+def outside_donation_window(asked_day: date, today: date, accepted_on: date | None = None) -> bool:
+    """Whether ``asked_day`` cannot be donated ``today``.
+
+    A day is donated within DONATION_WINDOW_DAYS of itself. A day whose appeal was accepted
+    later counts the window from the acceptance instead, so a slow review costs no one the
+    chance to give it.
+    """
+    opened = asked_day if accepted_on is None else max(asked_day, accepted_on)
+    return asked_day > today or opened < today - timedelta(days=DONATION_WINDOW_DAYS)
 
 
 def credits_for(steps: int, sponsors: Sequence[Sponsor]) -> tuple[Credit, ...]:

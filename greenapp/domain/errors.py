@@ -51,3 +51,9 @@ class NotAuthenticated(DomainError):
     """No credentials, or credentials that do not open anything."""
 
     code = "not-authenticated"
+
+
+class Forbidden(DomainError):
+    """Good credentials without the right to do this (a partner key without the reviewer role)."""
+
+    code = "forbidden"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Final
 
 API_KEY: Final = re.compile(r"^gak_([a-z0-9]{12})_([A-Za-z0-9_-]{32,})$")
+# What a key may do besides its partner's own business. Only the operator grants a role.
+REVIEWER: Final = "reviewer"  # reviews appeals of flagged days
 
 
 @dataclass(frozen=True, slots=True)

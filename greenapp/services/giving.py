@@ -11,12 +11,14 @@ from greenapp.domain.donations import (
     Project,
     Sponsor,
     credits_for,
+    outside_donation_window,
     refuse_if_not_donatable,
 )
 from greenapp.domain.errors import Conflict, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
 from greenapp.domain.teams import Match, counts_for, settle
+from greenapp.services import appeals
 from greenapp.services.context import Context
 from greenapp.store.ports import ActivityStore, Preload, StoreTx
 
@@ -79,13 +81,21 @@ def donation_unit(
         project = _project(tx, project_id)
         sponsors = tx.sponsors(project_id)
         profile = tx.person(user_id) or Profile()
+        today = profile.today(ctx.now())
+        # Only a day outside the ordinary window needs its appeal looked up.
+        accepted_on = (
+            appeals.acceptance_date(tx, user_id, day, profile)
+            if outside_donation_window(day, today)
+            else None
+        )
         step_day = refuse_if_not_donatable(
             project,
             sponsors,
             tx.step_day(user_id, day),
             day,
-            profile.today(ctx.now()),
+            today,
             tx.donated_on(user_id, day),
+            accepted_on,
         )
         donation = Donation(
             donation_id=uuid.uuid4().hex,

@@ -10,16 +10,29 @@ from dataclasses import replace
 from datetime import date
 
 from greenapp.domain.donations import Project, Sponsor, check_project
-from greenapp.domain.errors import Conflict, NotAuthenticated, NotFound, RuleBroken
+from greenapp.domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, RuleBroken
 from greenapp.domain.money import Money
-from greenapp.domain.partners import Partner, compose_key, key_digest, key_matches, parse_key
+from greenapp.domain.partners import (
+    REVIEWER,
+    Partner,
+    compose_key,
+    key_digest,
+    key_matches,
+    parse_key,
+)
 from greenapp.domain.reports import ReportRow, donation_report
 from greenapp.services.context import Context
 from greenapp.store.ports import ActivityStore, StoreTx
 
 
-def create_partner(store: ActivityStore, ctx: Context, name: str) -> tuple[Partner, str]:
-    """A new partner and its first API key (shown once; only a digest is kept)."""
+def create_partner(
+    store: ActivityStore, ctx: Context, name: str, reviewer: bool = False
+) -> tuple[Partner, str]:
+    """A new partner and its first API key (shown once; only a digest is kept).
+
+    With ``reviewer`` the key also reviews appeals. Only the operator creates partners, so
+    only the operator hands out the role.
+    """
     if not name.strip():
         raise RuleBroken("a partner needs a name")
     partner = Partner(f"pt_{uuid.uuid4().hex[:12]}", name.strip())
@@ -28,6 +41,8 @@ def create_partner(store: ActivityStore, ctx: Context, name: str) -> tuple[Partn
     def work(tx: StoreTx) -> None:
         tx.add_partner(partner, ctx.now())
         tx.add_api_key(key_id, partner.partner_id, key_digest(secret), ctx.now())
+        if reviewer:
+            tx.grant_role(key_id, REVIEWER)
 
     store.write(work)
     return partner, compose_key(key_id, secret)
@@ -44,7 +59,35 @@ def revoke_key(store: ActivityStore, ctx: Context, partner_id: str, key_id: str)
         raise NotFound(f"no active key {key_id!r} for this partner")
 
 
+def grant_reviewer(store: ActivityStore, key_id: str) -> None:
+    """Let an active key review appeals (the operator's command; granting twice is harmless)."""
+
+    def work(tx: StoreTx) -> None:
+        stored = tx.api_key(key_id)
+        if stored is None or stored.revoked:
+            raise NotFound(f"no active API key {key_id!r}")
+        tx.grant_role(key_id, REVIEWER)
+
+    store.write(work)
+
+
 def authenticate(store: ActivityStore, presented: str | None) -> Partner:
+    return _authenticated(store, presented)[0]
+
+
+def authenticate_reviewer(store: ActivityStore, presented: str | None) -> Partner:
+    """The partner whose key is presented, when that key carries the reviewer role."""
+    partner, key_id = _authenticated(store, presented)
+    if REVIEWER not in store.read(lambda tx: tx.key_roles(key_id)):
+        raise Forbidden(
+            "this API key does not have the reviewer role; the operator grants it with "
+            "`greenapp partner grant-reviewer KEY_ID`"
+        )
+    return partner
+
+
+def _authenticated(store: ActivityStore, presented: str | None) -> tuple[Partner, str]:
+    """The key's partner and the key's id, or NotAuthenticated."""
     if not presented:
         raise NotAuthenticated("send the partner API key in the X-API-Key header")
     parsed = parse_key(presented)
@@ -61,7 +104,7 @@ def authenticate(store: ActivityStore, presented: str | None) -> Partner:
     partner = store.read(work)
     if partner is None:
         raise NotAuthenticated("the API key is unknown or revoked")
-    return partner
+    return partner, key_id
 
 
 def save_project(

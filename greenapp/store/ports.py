@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.appeals import Appeal, AppealRecord, Decision
 from greenapp.domain.donations import Donation, Project, Sponsor
 from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
@@ -129,7 +130,27 @@ class ChallengesTx(Protocol):
     def challenge_board(self, challenge_id: str) -> list[BoardRow]: ...
 
 
-class StoreTx(ActivityTx, GivingTx, TeamsTx, ChallengesTx, Protocol):
+class AppealsTx(Protocol):
+    """Appeals of flagged days, the append-only log of decisions, and API key roles."""
+
+    def add_appeal(self, appeal: Appeal) -> None: ...
+    def appeal(self, appeal_id: str) -> Appeal | None: ...
+    def appeals_of(self, user_id: str) -> list[AppealRecord]:
+        """The person's appeals with their decisions, the latest day first."""
+        ...
+
+    def appeals_of_day(self, user_id: str, day: date) -> list[Appeal]: ...
+    def decisions(self, appeal_id: str) -> list[Decision]: ...
+    def add_decision(self, decision: Decision) -> None: ...
+    def appeals_for_review(self, status: str, limit: int) -> list[AppealRecord]:
+        """Appeals that are ``pending``, ``decided`` or ``all`` of them, the oldest first."""
+        ...
+
+    def key_roles(self, key_id: str) -> list[str]: ...
+    def grant_role(self, key_id: str, role: str) -> None: ...
+
+
+class StoreTx(ActivityTx, GivingTx, TeamsTx, ChallengesTx, AppealsTx, Protocol):
     """Everything one unit of work can do."""
 
 

@@ -27,6 +27,7 @@ from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
+from greenapp.web.api.review import ReviewController
 from greenapp.web.api.teams import TeamsController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.limits import MAX_BODY_BYTES, RateLimit
@@ -94,6 +95,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             DonationsController,
             ProjectsController,
             PartnerController,
+            ReviewController,
             FactorsController,
             TeamsController,
             ChallengesController,
@@ -118,7 +120,8 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
                         type="apiKey",
                         name="X-API-Key",
                         security_scheme_in="header",
-                        description="A partner API key from `greenapp partner create NAME`.",
+                        description="A partner API key from `greenapp partner create NAME`; "
+                        "the review API needs a key with the reviewer role.",
                     )
                 }
             ),

@@ -18,14 +18,15 @@ USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 TOKEN_LIFETIME = timedelta(days=30)
 # API tokens carry this audience; page-session cookies carry another, so neither opens the other.
 API_AUDIENCE = "greenapp-api"
-# Paths the person's bearer token does not guard: public reads, and the partner API, which
-# has its own API keys.
+# Paths the person's bearer token does not guard: public reads, and the partner and review
+# APIs, which have their own API keys.
 PUBLIC_PATHS = [
     "^/healthz$",
     "^/schema",
     "^/api/v1/factors",
     "^/api/v1/projects",
     "^/api/v1/partner/",
+    "^/api/v1/review/",
     "^/api/v1/operator/",
     "^/problems/",
     "^/donations/",

@@ -20,7 +20,7 @@ from greenapp.domain.donations import Donation, credit_totals, format_money, tha
 from greenapp.domain.errors import DomainError, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
-from greenapp.services import explain, footprint, giving, people, teams
+from greenapp.services import appeals, explain, footprint, giving, people, teams
 from greenapp.services.context import utc_now
 from greenapp.web import sessions
 from greenapp.web.charts import Bar, bar_chart
@@ -205,7 +205,8 @@ class PagesController(Controller):
                                 gettext("Steps per day"), gettext("steps"), "#5b6ea8")  # fmt: skip
         return _page(request, "footprint.html", PRIVATE, profile=profile, fp=result,
                      kg_chart=kg_chart, steps_chart=steps_chart, sources=runtime.sources,
-                     periods=("week", "month", "year", "all"))  # fmt: skip
+                     periods=("week", "month", "year", "all"),
+                     appeals=appeals.my_appeals(runtime.store, user_id))  # fmt: skip
 
     @get("/teams/{team_id:str}", sync_to_thread=True)
     def team(self, request: PageRequest, runtime: RuntimeDep, team_id: FromPath[str]) -> Template:

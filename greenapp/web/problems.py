@@ -20,6 +20,7 @@ from greenapp.domain.errors import (
     Conflict,
     DomainError,
     FactorNotFound,
+    Forbidden,
     NotAuthenticated,
     NotFound,
     RuleBroken,
@@ -33,10 +34,12 @@ STATUS_FOR: dict[type[DomainError], int] = {
     NotFound: 404,
     FactorNotFound: 422,
     NotAuthenticated: 401,
+    Forbidden: 403,
 }
 TITLES = {
     400: "Bad request",
     401: "Not authenticated",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",

@@ -353,6 +353,7 @@ class MyDataOut(Struct, frozen=True):
     trips: list[TripOut]
     donations: list[DonationOut]
     teams: list["MembershipOut"]
+    appeals: list["AppealOut"] = []
 
 
 class TeamIn(Struct, frozen=True, forbid_unknown_fields=True):
@@ -475,3 +476,46 @@ class ChallengeOut(Struct, frozen=True):
 class TeamDetailOut(Struct, frozen=True):
     team: TeamOut
     challenges: list[ChallengeOut]
+
+
+class AppealIn(Struct, frozen=True, forbid_unknown_fields=True):
+    date: date
+    reason: Annotated[
+        str, Meta(examples=["I ran a marathon that day"], description="1 to 500 characters")
+    ]
+
+
+class TrackOut(Struct, frozen=True):
+    distance_m: float
+    moving_seconds: float
+    max_speed_kmh: float
+
+
+class EvidenceOut(Struct, frozen=True):
+    """The day as the step checks saw it when it was appealed, and the rules that fired."""
+
+    steps: int
+    device_distance_m: float | None
+    track: TrackOut | None
+    rules: list[str]
+
+
+class AppealOut(Struct, frozen=True):
+    """An appeal, its evidence and, once decided, the outcome and the reviewer's reason."""
+
+    appeal_id: str
+    date: date
+    reason: str
+    created_at: datetime
+    status: Annotated[str, Meta(description="pending, accepted or rejected")]
+    decision_reason: str | None
+    decided_at: datetime | None
+    evidence: EvidenceOut
+
+
+class DecisionIn(Struct, frozen=True, forbid_unknown_fields=True):
+    outcome: Annotated[str, Meta(examples=["accepted"], description="accepted or rejected")]
+    reason: Annotated[
+        str, Meta(examples=["the race results show the distance"],
+                  description="1 to 500 characters")
+    ]  # fmt: skip

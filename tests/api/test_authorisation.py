@@ -35,9 +35,18 @@ def victim(client: Client, as_user: AsUser) -> dict[str, Any]:
                        headers=headers).json()  # fmt: skip
     challenge = client.post("/api/v1/partner/challenges", json=challenge_body(team["invite_code"]),
                             headers={**key, "Idempotency-Key": "v"}).json()  # fmt: skip
+    yesterday = TODAY - timedelta(days=1)
+    client.put(f"/api/v1/me/steps/{yesterday}", json={"steps": 7777, "device_distance_m": 77_777},
+               headers=headers)  # fmt: skip
+    appealed = client.post(
+        "/api/v1/me/appeals",
+        headers=headers,
+        json={"date": str(yesterday), "reason": "the victim's own words"},
+    )
     return {"key": key, "project_id": project_id, "sponsor_id": sponsor_id,
             "donation_id": donation["donation_id"], "headers": headers,
-            "team_id": team["team_id"], "challenge_id": challenge["challenge_id"]}  # fmt: skip
+            "team_id": team["team_id"], "challenge_id": challenge["challenge_id"],
+            "appeal_id": appealed.json()["appeal_id"]}  # fmt: skip
 
 
 def _url(path: str, v: dict[str, Any]) -> str:
@@ -49,6 +58,7 @@ def _url(path: str, v: dict[str, Any]) -> str:
         "key_id": "000000000000",
         "team_id": v["team_id"],
         "challenge_id": v["challenge_id"],
+        "appeal_id": v["appeal_id"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -107,7 +117,8 @@ def test_another_person_sees_nothing_of_the_victim(
         assert "7777" not in response.text, (method, path)
         assert "victim" not in response.text, (method, path)
     mine = client.get("/api/v1/me/export", headers=victim["headers"]).json()
-    assert [d["steps"] for d in mine["days"]] == [7777]
+    assert [d["steps"] for d in mine["days"]] == [7777, 7777]
+    assert [a["appeal_id"] for a in mine["appeals"]] == [victim["appeal_id"]]
 
 
 def test_another_partner_s_key_opens_nothing_of_the_victim_s(
@@ -145,3 +156,17 @@ def test_a_remembered_token_with_one_byte_changed_is_verified_afresh(
     token = headers["Authorization"].removeprefix("Bearer ")
     flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     problem(client.get("/api/v1/me/profile", headers={"Authorization": f"Bearer {flipped}"}), 401)
+
+
+def test_a_partner_key_without_the_reviewer_role_reviews_nothing(
+    client: Client, victim: dict[str, Any]
+) -> None:
+    reviewing = [(m, p) for m, p in _operations(client) if p.startswith("/api/v1/review")]
+    assert len(reviewing) == 2
+    for key in (victim["key"], partner_key(client, "Other Trust")):
+        for method, path in reviewing:
+            response = _call(client, method, _url(path, victim), key)
+            assert response.status_code == 403, (method, path, response.text)
+            assert "victim" not in response.text
+    appeals = client.get("/api/v1/me/appeals", headers=victim["headers"]).json()
+    assert [a["status"] for a in appeals] == ["pending"]

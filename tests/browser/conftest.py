@@ -30,6 +30,7 @@ class World:
     project_id: str
     donation_id: str
     team_id: str
+    reviewer: dict[str, str]  # a partner key with the reviewer role
 
     def api(self, path: str) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"}
@@ -59,14 +60,19 @@ def world(tmp_path_factory: pytest.TempPathFactory, built_factors: BuildResult) 
         env=server.env(), capture_output=True, text=True, check=True,
     )  # fmt: skip
     key = {"X-API-Key": created.stdout.strip().splitlines()[-1]}
+    reviewing = subprocess.run(
+        [sys.executable, "-m", "greenapp.cli.main", "partner", "create", "Review Desk",
+         "--reviewer"], env=server.env(), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    reviewer = {"X-API-Key": reviewing.stdout.strip().splitlines()[-1]}
     server.start()
     try:
-        yield _populate(server, key)
+        yield _populate(server, key, reviewer)
     finally:
         server.stop()
 
 
-def _populate(server: Server, key: dict[str, str]) -> World:
+def _populate(server: Server, key: dict[str, str], reviewer: dict[str, str]) -> World:
     url = server.url
     today = datetime.now(UTC).date()
     project = {
@@ -115,4 +121,4 @@ def _populate(server: Server, key: dict[str, str]) -> World:
         json={"project_id": project_id, "date": str(today)},
         headers={**person, "Idempotency-Key": "d"},
     ).json()
-    return World(server, token, project_id, donation["donation_id"], team["team_id"])
+    return World(server, token, project_id, donation["donation_id"], team["team_id"], reviewer)

@@ -26,7 +26,8 @@ def fuzzed(
     server = Server(tmp_path_factory.mktemp("fuzz"), built_factors.path,
                     extra_env={"GREENAPP_RATE_LIMIT_PER_MINUTE": "1000000"})  # fmt: skip
     created = subprocess.run(
-        [sys.executable, "-m", "greenapp.cli.main", "partner", "create", "Fuzz Trust"],
+        [sys.executable, "-m", "greenapp.cli.main", "partner", "create", "Fuzz Trust",
+         "--reviewer"],  # the review API is fuzzed too
         env=server.env(), capture_output=True, text=True, check=True,
     )  # fmt: skip
     server.start()

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from greenapp.domain.appeals import Decision
 from greenapp.domain.people import Profile
 from greenapp.store.activity import sql
 from greenapp.store.activity.migrations import MIGRATIONS
@@ -140,3 +142,24 @@ def test_the_money_ledger_and_donations_are_append_only() -> None:
         assert f"UPDATE {table}" not in statements
         assert f"DELETE FROM {table}" not in statements
     assert "INSERT INTO MONEY_LEDGER" in statements
+
+
+def test_the_log_of_appeal_decisions_only_grows(tmp_path: Path) -> None:
+    """No statement updates or deletes a decision, and the table itself refuses a second one."""
+    statements = " ".join(
+        " ".join(value.split()) for name, value in vars(sql).items() if name.isupper()
+        and isinstance(value, str)
+    ).upper()  # fmt: skip
+    assert "UPDATE APPEAL_DECISIONS" not in statements
+    assert "DELETE FROM APPEAL_DECISIONS" not in statements
+    assert "DELETE FROM APPEALS" not in statements
+    erasure = " ".join(sql.ERASE_APPEALS.split()).upper()
+    assert statements.count("UPDATE APPEALS") == statements.count(erasure) == 1
+
+    store = DuckDBActivityStore(tmp_path / "a.duckdb")
+    first = Decision("ap_1", "rejected", "no evidence", "operator", NOW)
+    store.write(lambda tx: tx.add_decision(first))
+    with pytest.raises(duckdb.ConstraintException):
+        store.write(lambda tx: tx.add_decision(replace(first, outcome="accepted")))
+    assert store.read(lambda tx: tx.decisions("ap_1")) == [first]
+    store.close()

@@ -1,7 +1,7 @@
 """Appeals of flagged days: who may appeal what, final decisions, and an accepted day counted."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,10 +10,14 @@ from greenapp.domain.appeals import (
     REASON_MAX,
     Appeal,
     Decision,
+    Evidence,
+    accepted_on,
+    evidence_of,
     refuse_appeal,
     refuse_decision,
     status_of,
 )
+from greenapp.domain.donations import outside_donation_window
 from greenapp.domain.errors import Conflict, NotFound, RuleBroken
 from greenapp.domain.lookup import FactorTable
 from greenapp.domain.people import Profile
@@ -23,6 +27,7 @@ from greenapp.domain.step_checks import StepReport, StepRules
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 20, tzinfo=UTC)
 SHARE = CarShare(0.05, 0.02, 0.2)
+EVIDENCE = Evidence(62_000, None, None, ("62000 steps is more than a marathon day",))
 
 
 @pytest.fixture
@@ -36,7 +41,7 @@ def test_a_flagged_day_can_be_appealed_once_within_the_window(flagged: StepDay) 
     day = flagged
     reason = refuse_appeal(day, TODAY, TODAY, [], "  I ran a   marathon ")
     assert reason == "I ran a marathon"
-    earlier = Appeal("ap_1", "ana", TODAY, "marathon", NOW)
+    earlier = Appeal("ap_1", "ana", TODAY, "marathon", NOW, evidence_of(day))
     with pytest.raises(Conflict):
         refuse_appeal(day, TODAY, TODAY, [earlier], "again")
     with pytest.raises(RuleBroken):
@@ -51,7 +56,7 @@ def test_a_flagged_day_can_be_appealed_once_within_the_window(flagged: StepDay) 
 
 
 def test_a_decision_is_final_and_needs_a_reason() -> None:
-    appeal = Appeal("ap_1", "ana", TODAY, "marathon", NOW)
+    appeal = Appeal("ap_1", "ana", TODAY, "marathon", NOW, EVIDENCE)
     assert status_of([]) == "pending"
     assert refuse_decision(appeal, [], "accepted", " race results checked ") == (
         "race results checked"
@@ -83,3 +88,32 @@ def test_an_accepted_day_saves_what_a_counted_day_of_the_same_steps_saves(
     assert accepted.distance_km == pytest.approx(counted.distance_km)  # the step length, not 200 km
     assert accepted.saving == counted.saving
     assert accepted.saving.kg > 0
+
+
+def test_the_evidence_is_the_day_as_the_checks_saw_it(flagged: StepDay) -> None:
+    evidence = evidence_of(flagged)
+    assert (evidence.steps, evidence.device_distance_m, evidence.track) == (62_000, None, None)
+    assert evidence.rules == flagged.reasons
+    assert "marathon" in evidence.rules[0]
+
+
+def test_an_acceptance_is_dated_in_the_person_s_own_time_zone() -> None:
+    late_evening_utc = datetime(2026, 11, 20, 20, tzinfo=UTC)  # 04:00 next day in Shanghai
+    accepted = Decision("ap_1", "accepted", "checked", "operator", late_evening_utc)
+    rejected = Decision("ap_2", "rejected", "no evidence", "operator", late_evening_utc)
+    assert accepted_on([accepted], Profile("CN")) == date(2026, 11, 21)
+    assert accepted_on([accepted], Profile("GB")) == date(2026, 11, 20)
+    assert accepted_on([rejected], Profile("CN")) is None
+    assert accepted_on([], Profile("CN")) is None
+
+
+def test_an_accepted_day_s_donation_window_counts_from_its_acceptance() -> None:
+    day = TODAY - timedelta(days=20)
+    assert outside_donation_window(day, TODAY)
+    assert outside_donation_window(day, TODAY, accepted_on=TODAY - timedelta(days=8))
+    assert not outside_donation_window(day, TODAY, accepted_on=TODAY - timedelta(days=7))
+    assert not outside_donation_window(day, TODAY, accepted_on=TODAY)
+    recent = TODAY - timedelta(days=3)
+    assert not outside_donation_window(recent, TODAY, accepted_on=TODAY - timedelta(days=20))
+    future = TODAY + timedelta(days=1)
+    assert outside_donation_window(future, TODAY, accepted_on=TODAY)

@@ -480,3 +480,47 @@ SELECT l.challenge_id, c.sponsor_name, l.kind, l.currency, l.amount_minor
 FROM challenge_ledger l JOIN challenges c ON c.challenge_id = l.challenge_id
 WHERE l.donation_id = $donation_id ORDER BY l.challenge_id, l.kind DESC
 """
+
+# Appeals keep the evidence as it was when the person appealed; decisions are only ever added.
+APPEAL_COLUMNS = """
+a.appeal_id, a.user_id, a.day, a.reason, a.created_at, a.steps, a.device_distance_m,
+a.track_distance_m, a.track_moving_seconds, a.track_max_speed_kmh, a.rules
+"""
+DECISION_COLUMNS = "appeal_id, outcome, reason, reviewer, decided_at"
+ADD_APPEAL = """
+INSERT INTO appeals VALUES ($appeal_id, $user_id, $day, $reason, $steps, $device_distance_m,
+                            $track_distance_m, $track_moving_seconds, $track_max_speed_kmh,
+                            $rules, $created_at)
+"""
+APPEAL = f"SELECT {APPEAL_COLUMNS} FROM appeals a WHERE a.appeal_id = $appeal_id"
+APPEALS_OF_DAY = f"""
+SELECT {APPEAL_COLUMNS} FROM appeals a WHERE a.user_id = $user_id AND a.day = $day
+ORDER BY a.created_at
+"""
+# An appeal and its decision, if any, side by side (NULLs when it has none).
+_APPEAL_RECORDS = f"""
+SELECT {APPEAL_COLUMNS}, d.outcome, d.reason, d.reviewer, d.decided_at
+FROM appeals a LEFT JOIN appeal_decisions d ON d.appeal_id = a.appeal_id
+"""
+APPEALS_OF = f"{_APPEAL_RECORDS} WHERE a.user_id = $user_id ORDER BY a.day DESC, a.created_at"
+APPEALS_FOR_REVIEW = f"""
+{_APPEAL_RECORDS}
+WHERE $status = 'all' OR ($status = 'pending') = (d.appeal_id IS NULL)
+ORDER BY a.created_at, a.appeal_id
+LIMIT $limit
+"""
+DECISIONS = f"""
+SELECT {DECISION_COLUMNS} FROM appeal_decisions WHERE appeal_id = $appeal_id
+ORDER BY decided_at
+"""
+ADD_DECISION = f"""
+INSERT INTO appeal_decisions ({DECISION_COLUMNS})
+VALUES ($appeal_id, $outcome, $reason, $reviewer, $decided_at)
+"""
+# Erasure keeps the appeal (its decision refers to it) without anything that names the person.
+ERASE_APPEALS = "UPDATE appeals SET user_id = $pseudonym, reason = '' WHERE user_id = $user_id"
+
+KEY_ROLES = "SELECT role FROM api_key_roles WHERE key_id = $key_id ORDER BY role"
+GRANT_ROLE = """
+INSERT INTO api_key_roles VALUES ($key_id, $role) ON CONFLICT (key_id, role) DO NOTHING
+"""

@@ -9,6 +9,7 @@ from typing import Any, Final, TypeVar
 import duckdb
 
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.appeals import Appeal, AppealRecord, Decision, Evidence
 from greenapp.domain.donations import Credit, Donation, Project, Sponsor
 from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
@@ -307,6 +308,7 @@ class DuckDBTx:
         self._teams_changed()
         self._execute(sql.ERASE_MEMBERSHIPS, params)
         self._execute(sql.ERASE_TEAM_CREATOR, {"user_id": user_id, "pseudonym": pseudonym})
+        self._execute(sql.ERASE_APPEALS, {"user_id": user_id, "pseudonym": pseudonym})
 
     # Giving: partners, keys, projects, sponsors, money and donations.
 
@@ -607,6 +609,50 @@ class DuckDBTx:
         rows = self._all(sql.CHALLENGE_BOARD, {"challenge_id": challenge_id})
         return [BoardRow(name, int(steps), kg, count) for name, steps, kg, count in rows]
 
+    # Appeals: not in the read model, so nothing to patch or forget.
+
+    def add_appeal(self, appeal: Appeal) -> None:
+        a, e = appeal, appeal.evidence
+        t = e.track
+        self._execute(sql.ADD_APPEAL, {
+            "appeal_id": a.appeal_id, "user_id": a.user_id, "day": a.day, "reason": a.reason,
+            "steps": e.steps, "device_distance_m": e.device_distance_m,
+            "track_distance_m": t and t.distance_m, "track_moving_seconds": t and t.moving_seconds,
+            "track_max_speed_kmh": t and t.max_speed_kmh, "rules": list(e.rules),
+            "created_at": a.created_at,
+        })  # fmt: skip
+
+    def appeal(self, appeal_id: str) -> Appeal | None:
+        row = self._one(sql.APPEAL, {"appeal_id": appeal_id})
+        return None if row is None else _appeal(row)
+
+    def appeals_of(self, user_id: str) -> list[AppealRecord]:
+        return [_appeal_record(r) for r in self._all(sql.APPEALS_OF, {"user_id": user_id})]
+
+    def appeals_of_day(self, user_id: str, day: date) -> list[Appeal]:
+        rows = self._all(sql.APPEALS_OF_DAY, {"user_id": user_id, "day": day})
+        return [_appeal(r) for r in rows]
+
+    def decisions(self, appeal_id: str) -> list[Decision]:
+        return [Decision(*r) for r in self._all(sql.DECISIONS, {"appeal_id": appeal_id})]
+
+    def add_decision(self, decision: Decision) -> None:
+        d = decision
+        self._execute(sql.ADD_DECISION, {
+            "appeal_id": d.appeal_id, "outcome": d.outcome, "reason": d.reason,
+            "reviewer": d.reviewer, "decided_at": d.decided_at,
+        })  # fmt: skip
+
+    def appeals_for_review(self, status: str, limit: int) -> list[AppealRecord]:
+        rows = self._all(sql.APPEALS_FOR_REVIEW, {"status": status, "limit": limit})
+        return [_appeal_record(r) for r in rows]
+
+    def key_roles(self, key_id: str) -> list[str]:
+        return [r[0] for r in self._all(sql.KEY_ROLES, {"key_id": key_id})]
+
+    def grant_role(self, key_id: str, role: str) -> None:
+        self._execute(sql.GRANT_ROLE, {"key_id": key_id, "role": role})
+
     def partner_donation_lines(
         self, partner_id: str, first: date, last: date
     ) -> list[DonationLine]:
@@ -619,6 +665,23 @@ class DuckDBTx:
                 DonationLine(donation_id, day, project_id, user_id, steps, kg, sponsor_id, money)
             )
         return lines
+
+
+def _appeal(row: tuple[Any, ...]) -> Appeal:
+    (appeal_id, user_id, day, reason, created_at, steps, device, t_dist, t_secs, t_max,
+     rules) = row  # fmt: skip
+    track = None if t_dist is None else Track(t_dist, t_secs, t_max)
+    evidence = Evidence(steps, device, track, tuple(rules))
+    return Appeal(appeal_id, user_id, day, reason, created_at, evidence)
+
+
+def _appeal_record(row: tuple[Any, ...]) -> AppealRecord:
+    """An APPEAL_COLUMNS row followed by its decision's outcome, reason, reviewer and time."""
+    appeal = _appeal(row[:11])
+    outcome, reason, reviewer, decided_at = row[11:]
+    if outcome is None:
+        return AppealRecord(appeal, None)
+    return AppealRecord(appeal, Decision(appeal.appeal_id, outcome, reason, reviewer, decided_at))
 
 
 def _project(row: tuple[Any, ...]) -> Project:

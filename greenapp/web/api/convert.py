@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from greenapp.domain.activity import StepDay, Trip
+from greenapp.domain.appeals import AppealRecord
 from greenapp.domain.donations import Donation, Project, Sponsor, credit_totals, thank_you
 from greenapp.domain.equivalents import Equivalent
 from greenapp.domain.factors import Factor, Source
@@ -274,3 +275,26 @@ def challenge_out(view: ChallengeView) -> s.ChallengeOut:
             for rank, r in enumerate(view.board, start=1)
         ],
     )
+
+
+def appeal_out(record: AppealRecord) -> s.AppealOut:
+    """An appeal as the person and reviewers see it: never with the person's id."""
+    a, e, d = record.appeal, record.appeal.evidence, record.decision
+    track = e.track
+    return s.AppealOut(
+        appeal_id=a.appeal_id,
+        date=a.day,
+        reason=a.reason,
+        created_at=a.created_at,
+        status=record.status,
+        decision_reason=None if d is None else d.reason,
+        decided_at=None if d is None else d.decided_at,
+        evidence=s.EvidenceOut(
+            steps=e.steps,
+            device_distance_m=e.device_distance_m,
+            track=None if track is None else s.TrackOut(
+                track.distance_m, track.moving_seconds, track.max_speed_kmh
+            ),
+            rules=list(e.rules),
+        ),
+    )  # fmt: skip

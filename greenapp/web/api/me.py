@@ -14,7 +14,7 @@ from greenapp.domain.activity import TripReport
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.periods import PERIODS
 from greenapp.domain.step_checks import StepReport, Track
-from greenapp.services import activity, footprint, giving, people, rights
+from greenapp.services import activity, appeals, footprint, giving, people, rights
 from greenapp.store.ports import NotInMemory
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
@@ -115,6 +115,23 @@ class MeController(Controller):
             )
         return convert.footprint_out(result, runtime.sources)
 
+    @post("/appeals", sync_to_thread=True, summary="Appeal a flagged day")
+    def post_appeal(
+        self, request: MeRequest, runtime: RuntimeDep, data: JSONBody[s.AppealIn]
+    ) -> Response[s.AppealOut]:
+        """A day the step checks flagged, within the last 30 days, once, with a reason of 1 to
+        500 characters. The same appeal again answers 200 with the first."""
+        record, created = appeals.appeal_day(
+            runtime.store, runtime.ctx, request.user.user_id, data.date, data.reason
+        )
+        status = HTTP_201_CREATED if created else HTTP_200_OK
+        return Response(convert.appeal_out(record), status_code=status)
+
+    @get("/appeals", sync_to_thread=True, summary="Your appeals and their outcomes")
+    def get_appeals(self, request: MeRequest, runtime: RuntimeDep) -> list[s.AppealOut]:
+        mine = appeals.my_appeals(runtime.store, request.user.user_id)
+        return [convert.appeal_out(r) for r in mine]
+
 
 def _track(track: s.TrackIn | None) -> Track | None:
     if track is None:
@@ -144,6 +161,7 @@ class MyDataController(Controller):
                 s.MembershipOut(m.team_id, m.joined_at, m.left_at, m.on_leaderboard, m.nickname)
                 for m in data.memberships
             ],
+            appeals=[convert.appeal_out(a) for a in data.appeals],
         )
 
     @delete("/", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT,
