@@ -26,6 +26,7 @@ from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
+from greenapp.web.api.payouts import PayoutsController
 from greenapp.web.api.teams import TeamsController
 from greenapp.web.auth import jwt_auth
 from greenapp.web.limits import MAX_BODY_BYTES, RateLimit
@@ -93,6 +94,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             DonationsController,
             ProjectsController,
             PartnerController,
+            PayoutsController,
             FactorsController,
             TeamsController,
             PagesController,

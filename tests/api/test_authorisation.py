@@ -14,6 +14,7 @@ from greenapp.settings import Settings
 from greenapp.web.auth import API_AUDIENCE
 from tests.api.conftest import TODAY, AsUser, Client, problem
 from tests.api.test_giving import donate, new_project, partner_key, walker
+from tests.challenge_rows import add_challenge
 
 PUBLIC = {"/healthz", "/api/v1/factors", "/api/v1/projects", "/api/v1/projects/{project_id}"}
 
@@ -30,8 +31,11 @@ def victim(client: Client, as_user: AsUser) -> dict[str, Any]:
     project_id, sponsor_id = new_project(client, key)
     headers = walker(client, as_user, "victim", steps=7777)
     donation = donate(client, headers, project_id).json()
+    partner_id = client.get("/api/v1/partner/payouts", headers=key).json()["partner_id"]
+    add_challenge(client.app.state.runtime.store, "ch_victim", partner_id)
     return {"key": key, "project_id": project_id, "sponsor_id": sponsor_id,
-            "donation_id": donation["donation_id"], "headers": headers}  # fmt: skip
+            "donation_id": donation["donation_id"], "challenge_id": "ch_victim",
+            "headers": headers}  # fmt: skip
 
 
 def _url(path: str, v: dict[str, Any]) -> str:
@@ -42,13 +46,27 @@ def _url(path: str, v: dict[str, Any]) -> str:
         "day": str(TODAY),
         "key_id": "000000000000",
         "team_id": "tm_000000000000",
+        "challenge_id": v["challenge_id"],
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
+PAYMENT = {"amount_minor": 1, "currency": "CNY", "reference": "R-1", "paid_on": str(TODAY)}
+# Bodies that would be accepted, so that a refusal is about who asks, not about the body.
+BODIES: dict[str, dict[str, Any]] = {
+    "/steps/": {"steps": 1},
+    "/sponsors/": PAYMENT,
+    "/challenges/": {**PAYMENT, "project_id": "pj_000000000000"},
+    "/confirmations": {"item": "meals", "quantity": 1, "amount_minor": 1, "currency": "CNY",
+                       "delivered_on": str(TODAY)},
+}  # fmt: skip
+
+
 def _call(client: Client, method: str, url: str, headers: dict[str, str]) -> Any:
-    body = {"steps": 1} if "/steps/" in url else {}
-    return client.request(method, url, headers=headers, json=body)
+    body = next((b for part, b in BODIES.items() if part in url and "fundings" not in url), {})
+    return client.request(
+        method, url, headers={**headers, "Idempotency-Key": "authorisation"}, json=body
+    )
 
 
 def _bad_tokens(settings_secret: str) -> dict[str, dict[str, str]]:

@@ -23,7 +23,8 @@ from greenapp.web.runtime import Runtime, RuntimeDep
 REPORT_DAYS = 30
 
 
-def _partner(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Partner:
+def key_holder(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Partner:
+    """The partner whose API key the request carries (the dependency of every partner route)."""
     return partners.authenticate(runtime.store, request.headers.get("X-API-Key"))
 
 
@@ -60,7 +61,7 @@ def _view(runtime: Runtime, project_id: str) -> s.ProjectOut:
 class PartnerController(Controller):
     path = "/api/v1/partner"
     tags = ["partner"]
-    dependencies = {"partner": Provide(_partner, sync_to_thread=True)}
+    dependencies = {"partner": Provide(key_holder, sync_to_thread=True)}
     security = [{"PartnerApiKey": []}]
 
     @get("/projects", sync_to_thread=True, summary="Your projects")
