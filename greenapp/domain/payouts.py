@@ -22,9 +22,6 @@ from greenapp.domain.donations import format_money
 from greenapp.domain.errors import Conflict, RuleBroken
 from greenapp.domain.money import Money
 
-PAYER_KINDS: Final = ("sponsor", "challenge")
-PLEDGE_KINDS: Final = ("credit", "match", "bonus")
-PLEDGE_STATUSES: Final = ("paid", "partly_paid", "owed")
 REFERENCE_MAX: Final = 100
 ITEM_MAX: Final = 80
 NOTE_MAX: Final = 500
@@ -231,7 +228,7 @@ def cover(pledge: Pledge, owed_before: int, payments: Iterable[Payment]) -> Pled
     """The pledge with the parts of ``payments`` that paid it.
 
     ``owed_before`` is the sum of the account's pledges recorded before this one, and
-    ``payments`` are the account's, in the order they were recorded.
+    ``payments`` are in the order they were recorded (other accounts' are passed over).
     """
     start, end = owed_before, owed_before + pledge.money.minor
     covers = []
