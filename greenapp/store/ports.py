@@ -1,6 +1,6 @@
 """What the services need from a store. The DuckDB store implements these; so can others."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +12,15 @@ from greenapp.domain.donations import Donation, Project, Sponsor
 from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
 from greenapp.domain.partners import Partner, StoredKey
+from greenapp.domain.payouts import (
+    Account,
+    AccountMonth,
+    Balance,
+    Confirmation,
+    Payer,
+    Payment,
+    Pledge,
+)
 from greenapp.domain.people import Profile
 from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
@@ -150,7 +159,39 @@ class AppealsTx(Protocol):
     def grant_role(self, key_id: str, role: str) -> None: ...
 
 
-class StoreTx(ActivityTx, GivingTx, TeamsTx, ChallengesTx, AppealsTx, Protocol):
+class PayoutsTx(Protocol):
+    """Pledges (sponsors' credits, challenges' matches and bonuses), the payments partners
+    record against them, and charities' confirmations of what the money bought."""
+
+    def payer(self, kind: str, payer_id: str) -> Payer | None: ...
+    def partner_payers(self, partner_id: str) -> list[Payer]: ...
+    def account_balance(self, account: Account) -> Balance: ...
+    def payment_by_key(self, partner_id: str, key: str) -> tuple[str, Payment] | None: ...
+    def add_payment(self, payment: Payment, key: str, fingerprint: str) -> None: ...
+    def confirmation_by_key(self, partner_id: str, key: str) -> tuple[str, Confirmation] | None: ...
+
+    def add_confirmation(self, confirmation: Confirmation, key: str, fingerprint: str) -> None: ...
+
+    def project_balances(self, project_id: str) -> list[Balance]: ...
+    def project_confirmations(self, project_id: str) -> list[Confirmation]: ...
+    def partner_confirmations(self, partner_id: str) -> list[Confirmation]: ...
+    def donation_pledges(self, donation_ids: Sequence[str]) -> list[tuple[Pledge, int]]:
+        """The donations' pledges, each with the sum of its account's pledges before it."""
+        ...
+
+    def donation_payments(self, donation_ids: Sequence[str]) -> list[Payment]:
+        """Every payment in the accounts of the donations' pledges, in recording order."""
+        ...
+
+    def partner_account_months(
+        self, partner_id: str
+    ) -> tuple[list[AccountMonth], list[AccountMonth]]:
+        """(owed, paid) per account and month, in every account the partner pays from (its
+        sponsors and challenges) or is paid into (its projects)."""
+        ...
+
+
+class StoreTx(ActivityTx, GivingTx, TeamsTx, ChallengesTx, AppealsTx, PayoutsTx, Protocol):
     """Everything one unit of work can do."""
 
 

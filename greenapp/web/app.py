@@ -27,6 +27,7 @@ from greenapp.web.api.giving import DonationsController, ProjectsController
 from greenapp.web.api.me import MeController, MyDataController
 from greenapp.web.api.operator import OperatorController
 from greenapp.web.api.partner import PartnerController
+from greenapp.web.api.payouts import PayoutsController
 from greenapp.web.api.review import ReviewController
 from greenapp.web.api.teams import TeamsController
 from greenapp.web.auth import jwt_auth
@@ -96,6 +97,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
             ProjectsController,
             PartnerController,
             ReviewController,
+            PayoutsController,
             FactorsController,
             TeamsController,
             ChallengesController,

@@ -20,7 +20,7 @@ from greenapp.domain.donations import Donation, credit_totals, format_money, tha
 from greenapp.domain.errors import DomainError, NotFound
 from greenapp.domain.money import Money
 from greenapp.domain.people import Profile
-from greenapp.services import appeals, explain, footprint, giving, people, teams
+from greenapp.services import appeals, explain, footprint, giving, payouts, people, teams
 from greenapp.services.context import utc_now
 from greenapp.web import sessions
 from greenapp.web.charts import Bar, bar_chart
@@ -41,6 +41,9 @@ TOPICS: Final = (
     "data",
 )
 PUBLIC_CACHE: Final = "public, max-age=300"
+# A certificate shows whether the donation's money is paid yet, which changes when a partner
+# records a payment.
+CERTIFICATE_CACHE: Final = "public, max-age=60"
 PRIVATE: Final = "private, no-store"
 
 PageRequest = Request[Any, Any, Any]
@@ -173,16 +176,19 @@ class PagesController(Controller):
         self, request: PageRequest, runtime: RuntimeDep, project_id: FromPath[str]
     ) -> Template:
         view = giving.project_view(runtime.store, runtime.ctx, project_id)
-        return _page(request, "project.html", PUBLIC_CACHE, view=view)
+        paid = payouts.project_money(runtime.store, project_id)
+        return _page(request, "project.html", PUBLIC_CACHE, view=view, payouts=paid)
 
     @get("/donations/{donation_id:str}/certificate", sync_to_thread=True)
     def certificate(
         self, request: PageRequest, runtime: RuntimeDep, donation_id: FromPath[str]
     ) -> Template:
-        donation, project, _ = giving.donation_of(runtime.store, donation_id)
-        page = _page(request, "certificate.html", "public, max-age=3600",
-                     locale_hint=donation.locale, donation=donation,
-                     project=project, totals=credit_totals(donation.credits))  # fmt: skip
+        chain = payouts.chain(runtime.store, donation_id)
+        donation, project = chain.donation, chain.project
+        page = _page(request, "certificate.html", CERTIFICATE_CACHE,
+                     locale_hint=donation.locale, donation=donation, project=project,
+                     totals=credit_totals(donation.credits), day=chain.day,
+                     pledges=chain.pledges)  # fmt: skip
         lang = page.context["lang"]
         shown: Donation = replace(donation, locale=lang)
         page.context["thank_you"] = thank_you(shown, project)

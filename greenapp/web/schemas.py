@@ -237,6 +237,28 @@ class MatchOut(Struct, frozen=True):
     amount_minor: int
 
 
+class PaidOut(Struct, frozen=True):
+    """The part of one payment that paid a pledge."""
+
+    reference: str
+    paid_on: date
+    amount_minor: int
+
+
+class PledgeOut(Struct, frozen=True):
+    """What one payer owes for a donation, and what of it is paid."""
+
+    kind: Annotated[str, Meta(description="credit (a sponsor's), match or bonus (a challenge's)")]
+    payer_kind: Annotated[str, Meta(description="sponsor or challenge")]
+    payer_id: str
+    payer: str
+    currency: str
+    owed_minor: int
+    paid_minor: int
+    status: Annotated[str, Meta(description="paid, partly_paid or owed")]
+    payments: list[PaidOut]
+
+
 class DonationOut(Struct, frozen=True):
     donation_id: str
     project_id: str
@@ -253,6 +275,7 @@ class DonationOut(Struct, frozen=True):
     created_at: datetime
     thank_you: str
     certificate_url: str
+    pledges: list[PledgeOut] = field(default_factory=list)
 
 
 class TextsIn(Struct, frozen=True, forbid_unknown_fields=True):
@@ -343,6 +366,102 @@ class ReportOut(Struct, frozen=True):
     first_day: date
     last_day: date
     rows: list[ReportRowOut]
+
+
+# Where the money went: payments, confirmations and the payout report.
+
+
+class PaymentIn(Struct, frozen=True, forbid_unknown_fields=True):
+    amount_minor: Annotated[int, Meta(gt=0, examples=[12_000])]
+    currency: Annotated[str, Meta(examples=["CNY"])]
+    reference: Annotated[
+        str, Meta(description="the bank's reference, 1 to 100 characters", examples=["BOC-0042"])
+    ]
+    paid_on: date
+
+
+class ChallengePaymentIn(Struct, frozen=True, forbid_unknown_fields=True):
+    project_id: Annotated[str, Meta(examples=["pj_0123456789ab"])]
+    amount_minor: Annotated[int, Meta(gt=0, examples=[12_000])]
+    currency: Annotated[str, Meta(examples=["CNY"])]
+    reference: Annotated[
+        str, Meta(description="the bank's reference, 1 to 100 characters", examples=["BOC-0042"])
+    ]
+    paid_on: date
+
+
+class PaymentOut(Struct, frozen=True):
+    payment_id: str
+    payer_kind: str
+    payer_id: str
+    project_id: str
+    currency: str
+    amount_minor: int
+    reference: str
+    paid_on: date
+    created_at: datetime
+
+
+class ConfirmationIn(Struct, frozen=True, forbid_unknown_fields=True):
+    item: Annotated[str, Meta(description="what was bought, 1 to 80 characters",
+                              examples=["school meals"])]  # fmt: skip
+    quantity: Annotated[int, Meta(gt=0, examples=[400])]
+    amount_minor: Annotated[int, Meta(gt=0, examples=[120_000])]
+    currency: Annotated[str, Meta(examples=["CNY"])]
+    delivered_on: date
+    note: Annotated[str, Meta(description="at most 500 characters")] = ""
+
+
+class ConfirmationOut(Struct, frozen=True):
+    confirmation_id: str
+    project_id: str
+    item: str
+    quantity: int
+    currency: str
+    amount_minor: int
+    delivered_on: date
+    note: str
+    created_at: datetime
+
+
+class BalanceOut(Struct, frozen=True):
+    currency: str
+    owed_minor: int
+    paid_minor: int
+    outstanding_minor: int
+
+
+class MonthOut(Struct, frozen=True):
+    month: Annotated[str, Meta(examples=["2026-11"])]
+    currency: str
+    owed_minor: int
+    paid_minor: int
+    outstanding_minor: Annotated[int, Meta(description="at the month's end")]
+
+
+class ProjectPayoutsOut(Struct, frozen=True):
+    project_id: str
+    title: TextsOut
+    totals: list[BalanceOut]
+    months: list[MonthOut]
+    confirmations: list[ConfirmationOut]
+
+
+class PayerPayoutsOut(Struct, frozen=True):
+    payer_kind: str
+    payer_id: str
+    payer: str
+    project_id: str
+    totals: list[BalanceOut]
+    months: list[MonthOut]
+
+
+class PayoutReportOut(Struct, frozen=True):
+    partner_id: str
+    first_month: str
+    last_month: str
+    projects: list[ProjectPayoutsOut]
+    payers: list[PayerPayoutsOut]
 
 
 class MyDataOut(Struct, frozen=True):

@@ -23,7 +23,8 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 
 @dataclass(frozen=True)
 class World:
-    """A running server with one person, one project and one donation to show."""
+    """A running server with one person, one project and one donation to show, its sponsor's
+    pledge paid, and what the money bought confirmed."""
 
     server: Server
     token: str
@@ -31,6 +32,7 @@ class World:
     donation_id: str
     team_id: str
     reviewer: dict[str, str]  # a partner key with the reviewer role
+    payment_reference: str
 
     def api(self, path: str) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"}
@@ -121,4 +123,17 @@ def _populate(server: Server, key: dict[str, str], reviewer: dict[str, str]) -> 
         json={"project_id": project_id, "date": str(today)},
         headers={**person, "Idempotency-Key": "d"},
     ).json()
-    return World(server, token, project_id, donation["donation_id"], team["team_id"], reviewer)
+    owed = donation["credits"][0]["amount_minor"]
+    reference = "BOC-2026-0042"
+    payment = {"amount_minor": owed, "currency": "CNY", "reference": reference,
+               "paid_on": str(today)}  # fmt: skip
+    paid = httpx.post(f"{url}/api/v1/partner/sponsors/{sponsor['sponsor_id']}/payments",
+                      json=payment, headers={**key, "Idempotency-Key": "paid"})  # fmt: skip
+    assert paid.status_code == 201, paid.text
+    bought = {"item": "saxaul seedlings", "quantity": 3, "amount_minor": owed,
+              "currency": "CNY", "delivered_on": str(today)}  # fmt: skip
+    confirmed = httpx.post(f"{url}/api/v1/partner/projects/{project_id}/confirmations",
+                           json=bought, headers={**key, "Idempotency-Key": "bought"})  # fmt: skip
+    assert confirmed.status_code == 201, confirmed.text
+    return World(server, token, project_id, donation["donation_id"], team["team_id"], reviewer,
+                 reference)  # fmt: skip

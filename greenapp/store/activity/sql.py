@@ -524,3 +524,132 @@ KEY_ROLES = "SELECT role FROM api_key_roles WHERE key_id = $key_id ORDER BY role
 GRANT_ROLE = """
 INSERT INTO api_key_roles VALUES ($key_id, $role) ON CONFLICT (key_id, role) DO NOTHING
 """
+
+# Where the money went: pledges, payments and confirmations (see domain/payouts.py).
+
+# Every pledge: each sponsor's credit for a donation, and each challenge's match or bonus.
+_PLEDGES = """
+WITH pledges AS (
+    SELECT l.entry_id, 'credit' AS kind, 'sponsor' AS payer_kind, l.sponsor_id AS payer_id,
+           s.name AS payer_name, s.partner_id AS payer_partner_id, s.project_id, l.donation_id,
+           l.currency, l.amount_minor, l.created_at
+    FROM money_ledger l JOIN sponsors s USING (sponsor_id)
+    WHERE l.kind = 'credit'
+    UNION ALL
+    SELECT l.entry_id, l.kind, 'challenge', l.challenge_id, c.sponsor_name, c.partner_id,
+           l.project_id, l.donation_id, l.currency, l.amount_minor, l.created_at
+    FROM challenge_ledger l JOIN challenges c USING (challenge_id)
+)"""
+# The accounts (payer, project, currency) some donations' pledges are owed in.
+_DONATIONS_ACCOUNTS = """, accounts AS (
+    SELECT DISTINCT payer_kind, payer_id, project_id, currency FROM pledges
+    WHERE donation_id = ANY($donation_ids)
+)"""
+_ACCOUNT = """
+payer_kind = $payer_kind AND payer_id = $payer_id AND project_id = $project_id
+AND currency = $currency"""
+
+SPONSOR_PAYER = """
+SELECT sponsor_id, partner_id, name, currency, project_id FROM sponsors
+WHERE sponsor_id = $payer_id
+"""
+CHALLENGE_PAYER = """
+SELECT challenge_id, partner_id, sponsor_name, currency, NULL FROM challenges
+WHERE challenge_id = $payer_id
+"""
+PARTNER_PAYERS = """
+SELECT 'sponsor', sponsor_id, partner_id, name, currency, project_id FROM sponsors
+WHERE partner_id = $partner_id
+UNION ALL
+SELECT 'challenge', challenge_id, partner_id, sponsor_name, currency, NULL FROM challenges
+WHERE partner_id = $partner_id
+ORDER BY 1 DESC, 2
+"""
+ACCOUNT_BALANCE = f"""{_PLEDGES}
+SELECT (SELECT coalesce(sum(amount_minor), 0) FROM pledges WHERE {_ACCOUNT}),
+       (SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE {_ACCOUNT})
+"""
+# A donation's pledges, each with the sum of its account's pledges recorded before it (in the
+# order of domain/payouts.pledge_order), which is where the account's payments start paying it.
+DONATION_PLEDGES = f"""{_PLEDGES}{_DONATIONS_ACCOUNTS}, ranked AS (
+    SELECT p.*,
+           coalesce(sum(p.amount_minor) OVER (
+               PARTITION BY p.payer_kind, p.payer_id, p.project_id, p.currency
+               ORDER BY p.created_at, p.entry_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS owed_before
+    FROM pledges p JOIN accounts USING (payer_kind, payer_id, project_id, currency)
+)
+SELECT entry_id, kind, payer_kind, payer_id, payer_name, project_id, donation_id, currency,
+       amount_minor, created_at, owed_before
+FROM ranked WHERE donation_id = ANY($donation_ids)
+ORDER BY donation_id, payer_kind DESC, payer_id, created_at, entry_id
+"""
+
+PAYMENT_COLUMNS = """
+payment_id, partner_id, payer_kind, payer_id, project_id, amount_minor, currency, reference,
+paid_on, created_at
+"""
+PAYMENT_BY_KEY = f"""
+SELECT fingerprint, {PAYMENT_COLUMNS} FROM payments
+WHERE partner_id = $partner_id AND idempotency_key = $key
+"""
+ADD_PAYMENT = f"""
+INSERT INTO payments ({PAYMENT_COLUMNS}, idempotency_key, fingerprint)
+VALUES ($payment_id, $partner_id, $payer_kind, $payer_id, $project_id, $amount_minor, $currency,
+        $reference, $paid_on, $created_at, $key, $fingerprint)
+"""
+# The payments of the accounts some donations' pledges are in, in the order they were recorded.
+DONATIONS_PAYMENTS = f"""{_PLEDGES}{_DONATIONS_ACCOUNTS}
+SELECT {PAYMENT_COLUMNS} FROM payments JOIN accounts USING (payer_kind, payer_id, project_id,
+                                                             currency)
+ORDER BY created_at, payment_id
+"""
+
+CONFIRMATION_COLUMNS = """
+confirmation_id, partner_id, project_id, item, quantity, amount_minor, currency, delivered_on,
+note, created_at
+"""
+CONFIRMATION_BY_KEY = f"""
+SELECT fingerprint, {CONFIRMATION_COLUMNS} FROM confirmations
+WHERE partner_id = $partner_id AND idempotency_key = $key
+"""
+ADD_CONFIRMATION = f"""
+INSERT INTO confirmations ({CONFIRMATION_COLUMNS}, idempotency_key, fingerprint)
+VALUES ($confirmation_id, $partner_id, $project_id, $item, $quantity, $amount_minor, $currency,
+        $delivered_on, $note, $created_at, $key, $fingerprint)
+"""
+PROJECT_CONFIRMATIONS = f"""
+SELECT {CONFIRMATION_COLUMNS} FROM confirmations WHERE project_id = $project_id
+ORDER BY delivered_on, created_at, confirmation_id
+"""
+PARTNER_CONFIRMATIONS = f"""
+SELECT {CONFIRMATION_COLUMNS} FROM confirmations WHERE partner_id = $partner_id
+ORDER BY project_id, delivered_on, created_at, confirmation_id
+"""
+
+PROJECT_OWED = f"""{_PLEDGES}
+SELECT currency, sum(amount_minor) FROM pledges WHERE project_id = $project_id
+GROUP BY currency
+"""
+PROJECT_PAID = """
+SELECT currency, sum(amount_minor) FROM payments WHERE project_id = $project_id
+GROUP BY currency
+"""
+
+# Money pledged (by the month it was recorded, in UTC) and paid (by the month of paid_on) in
+# every account a partner pays from or is paid into.
+_PARTNER_ACCOUNTS = """
+payer_partner_id = $partner_id
+OR project_id IN (SELECT project_id FROM projects WHERE partner_id = $partner_id)"""
+PARTNER_OWED_MONTHS = f"""{_PLEDGES}
+SELECT payer_kind, payer_id, project_id, currency,
+       strftime(timezone('UTC', created_at), '%Y-%m') AS month, sum(amount_minor)
+FROM pledges WHERE {_PARTNER_ACCOUNTS}
+GROUP BY ALL ORDER BY ALL
+"""
+PARTNER_PAID_MONTHS = f"""
+SELECT payer_kind, payer_id, project_id, currency, strftime(paid_on, '%Y-%m') AS month,
+       sum(amount_minor)
+FROM (SELECT *, partner_id AS payer_partner_id FROM payments) WHERE {_PARTNER_ACCOUNTS}
+GROUP BY ALL ORDER BY ALL
+"""

@@ -1,6 +1,6 @@
 """One unit of work on the activity tables, over a DuckDB cursor."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
@@ -14,6 +14,16 @@ from greenapp.domain.donations import Credit, Donation, Project, Sponsor
 from greenapp.domain.footprint import DayTotals, Standing
 from greenapp.domain.money import Money
 from greenapp.domain.partners import Partner, StoredKey
+from greenapp.domain.payouts import (
+    Account,
+    AccountMonth,
+    Balance,
+    Confirmation,
+    Payer,
+    Payment,
+    Pledge,
+    balances_of,
+)
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.periods import ActiveDays
 from greenapp.domain.reports import DonationLine
@@ -665,6 +675,104 @@ class DuckDBTx:
                 DonationLine(donation_id, day, project_id, user_id, steps, kg, sponsor_id, money)
             )
         return lines
+
+    # Where the money went: pledges, payments and confirmations.
+
+    def payer(self, kind: str, payer_id: str) -> Payer | None:
+        statement = {"sponsor": sql.SPONSOR_PAYER, "challenge": sql.CHALLENGE_PAYER}[kind]
+        row = self._one(statement, {"payer_id": payer_id})
+        return None if row is None else Payer(kind, *row)
+
+    def partner_payers(self, partner_id: str) -> list[Payer]:
+        return [Payer(*r) for r in self._all(sql.PARTNER_PAYERS, {"partner_id": partner_id})]
+
+    def account_balance(self, account: Account) -> Balance:
+        a = account
+        params = {"payer_kind": a.payer_kind, "payer_id": a.payer_id,
+                  "project_id": a.project_id, "currency": a.currency}  # fmt: skip
+        owed, paid = self._one(sql.ACCOUNT_BALANCE, params) or (0, 0)
+        return Balance(a.currency, int(owed), int(paid))
+
+    def payment_by_key(self, partner_id: str, key: str) -> tuple[str, Payment] | None:
+        row = self._one(sql.PAYMENT_BY_KEY, {"partner_id": partner_id, "key": key})
+        return None if row is None else (row[0], _payment(row[1:]))
+
+    def add_payment(self, payment: Payment, key: str, fingerprint: str) -> None:
+        p = payment
+        self._execute(sql.ADD_PAYMENT, {
+            "payment_id": p.payment_id, "partner_id": p.partner_id, "payer_kind": p.payer_kind,
+            "payer_id": p.payer_id, "project_id": p.project_id, "amount_minor": p.money.minor,
+            "currency": p.money.currency, "reference": p.reference, "paid_on": p.paid_on,
+            "created_at": p.created_at, "key": key, "fingerprint": fingerprint,
+        })  # fmt: skip
+
+    def confirmation_by_key(self, partner_id: str, key: str) -> tuple[str, Confirmation] | None:
+        row = self._one(sql.CONFIRMATION_BY_KEY, {"partner_id": partner_id, "key": key})
+        return None if row is None else (row[0], _confirmation(row[1:]))
+
+    def add_confirmation(self, confirmation: Confirmation, key: str, fingerprint: str) -> None:
+        c = confirmation
+        self._execute(sql.ADD_CONFIRMATION, {
+            "confirmation_id": c.confirmation_id, "partner_id": c.partner_id,
+            "project_id": c.project_id, "item": c.item, "quantity": c.quantity,
+            "amount_minor": c.money.minor, "currency": c.money.currency,
+            "delivered_on": c.delivered_on, "note": c.note, "created_at": c.created_at,
+            "key": key, "fingerprint": fingerprint,
+        })  # fmt: skip
+
+    def project_balances(self, project_id: str) -> list[Balance]:
+        params = {"project_id": project_id}
+        owed = [Money(c, int(m)) for c, m in self._all(sql.PROJECT_OWED, params)]
+        paid = [Money(c, int(m)) for c, m in self._all(sql.PROJECT_PAID, params)]
+        return balances_of(owed, paid)
+
+    def project_confirmations(self, project_id: str) -> list[Confirmation]:
+        rows = self._all(sql.PROJECT_CONFIRMATIONS, {"project_id": project_id})
+        return [_confirmation(r) for r in rows]
+
+    def partner_confirmations(self, partner_id: str) -> list[Confirmation]:
+        rows = self._all(sql.PARTNER_CONFIRMATIONS, {"partner_id": partner_id})
+        return [_confirmation(r) for r in rows]
+
+    def donation_pledges(self, donation_ids: Sequence[str]) -> list[tuple[Pledge, int]]:
+        rows = self._all(sql.DONATION_PLEDGES, {"donation_ids": list(donation_ids)})
+        return [(_pledge(r[:-1]), int(r[-1])) for r in rows]
+
+    def donation_payments(self, donation_ids: Sequence[str]) -> list[Payment]:
+        rows = self._all(sql.DONATIONS_PAYMENTS, {"donation_ids": list(donation_ids)})
+        return [_payment(r) for r in rows]
+
+    def partner_account_months(
+        self, partner_id: str
+    ) -> tuple[list[AccountMonth], list[AccountMonth]]:
+        params = {"partner_id": partner_id}
+        owed, paid = (
+            [AccountMonth(Account(kind, payer, project, currency), month, int(minor))
+             for kind, payer, project, currency, month, minor in self._all(statement, params)]
+            for statement in (sql.PARTNER_OWED_MONTHS, sql.PARTNER_PAID_MONTHS)
+        )  # fmt: skip
+        return owed, paid
+
+
+def _pledge(row: tuple[Any, ...]) -> Pledge:
+    (entry_id, kind, payer_kind, payer_id, payer_name, project_id, donation_id, currency,
+     minor, created_at) = row  # fmt: skip
+    return Pledge(entry_id, kind, payer_kind, payer_id, payer_name, project_id, donation_id,
+                  Money(currency, minor), created_at)  # fmt: skip
+
+
+def _payment(row: tuple[Any, ...]) -> Payment:
+    (payment_id, partner_id, payer_kind, payer_id, project_id, minor, currency, reference,
+     paid_on, created_at) = row  # fmt: skip
+    return Payment(payment_id, partner_id, payer_kind, payer_id, project_id,
+                   Money(currency, minor), reference, paid_on, created_at)  # fmt: skip
+
+
+def _confirmation(row: tuple[Any, ...]) -> Confirmation:
+    (confirmation_id, partner_id, project_id, item, quantity, minor, currency, delivered_on,
+     note, created_at) = row  # fmt: skip
+    return Confirmation(confirmation_id, partner_id, project_id, item, quantity,
+                        Money(currency, minor), delivered_on, note, created_at)  # fmt: skip
 
 
 def _appeal(row: tuple[Any, ...]) -> Appeal:

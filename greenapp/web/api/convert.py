@@ -9,12 +9,14 @@ from greenapp.domain.donations import Donation, Project, Sponsor, credit_totals,
 from greenapp.domain.equivalents import Equivalent
 from greenapp.domain.factors import Factor, Source
 from greenapp.domain.money import Money
+from greenapp.domain.payouts import Balance, Confirmation, MonthLine, Payment, PledgeState
 from greenapp.domain.people import Profile
 from greenapp.domain.reports import ReportRow
 from greenapp.domain.teams import Match
 from greenapp.services.challenges import ChallengeView
 from greenapp.services.footprint import Footprint
 from greenapp.services.giving import ProjectView
+from greenapp.services.payouts import PayoutReport
 from greenapp.services.teams import MyTeam
 from greenapp.web import schemas as s
 
@@ -126,7 +128,14 @@ def money_out(m: Money) -> s.MoneyOut:
     return s.MoneyOut(currency=m.currency, amount_minor=m.minor)
 
 
-def donation_out(d: Donation, project: Project, matches: Sequence[Match]) -> s.DonationOut:
+def donation_out(
+    d: Donation,
+    project: Project,
+    matches: Sequence[Match],
+    pledges: Sequence[PledgeState] | None = None,
+) -> s.DonationOut:
+    """The donation with its pledges; without them, its credits and matches, as a donation just
+    made has them: owed in full (no payment is ever allocated to a pledge recorded after it)."""
     return s.DonationOut(
         donation_id=d.donation_id,
         project_id=d.project_id,
@@ -149,7 +158,34 @@ def donation_out(d: Donation, project: Project, matches: Sequence[Match]) -> s.D
         created_at=d.created_at,
         thank_you=thank_you(d, project),
         certificate_url=f"/donations/{d.donation_id}/certificate",
+        pledges=_unpaid(d, matches) if pledges is None else [pledge_out(p) for p in pledges],
     )
+
+
+def pledge_out(state: PledgeState) -> s.PledgeOut:
+    p = state.pledge
+    return s.PledgeOut(
+        kind=p.kind,
+        payer_kind=p.payer_kind,
+        payer_id=p.payer_id,
+        payer=p.payer_name,
+        currency=p.money.currency,
+        owed_minor=p.money.minor,
+        paid_minor=state.paid_minor,
+        status=state.status,
+        payments=[s.PaidOut(c.reference, c.paid_on, c.minor) for c in state.covers],
+    )
+
+
+def _unpaid(d: Donation, matches: Sequence[Match]) -> list[s.PledgeOut]:
+    owed = [("credit", "sponsor", c.sponsor_id, c.sponsor_name, c.money) for c in d.credits]
+    owed += [(m.kind, "challenge", m.challenge_id, m.sponsor_name, m.money) for m in matches]
+    return [
+        s.PledgeOut(kind=kind, payer_kind=payer_kind, payer_id=payer_id, payer=name,
+                    currency=money.currency, owed_minor=money.minor, paid_minor=0,
+                    status="owed", payments=[])
+        for kind, payer_kind, payer_id, name, money in owed
+    ]  # fmt: skip
 
 
 def _texts(texts: dict[str, str]) -> s.TextsOut:
@@ -298,3 +334,70 @@ def appeal_out(record: AppealRecord) -> s.AppealOut:
             rules=list(e.rules),
         ),
     )  # fmt: skip
+
+
+def payment_out(p: Payment) -> s.PaymentOut:
+    return s.PaymentOut(
+        payment_id=p.payment_id,
+        payer_kind=p.payer_kind,
+        payer_id=p.payer_id,
+        project_id=p.project_id,
+        currency=p.money.currency,
+        amount_minor=p.money.minor,
+        reference=p.reference,
+        paid_on=p.paid_on,
+        created_at=p.created_at,
+    )
+
+
+def confirmation_out(c: Confirmation) -> s.ConfirmationOut:
+    return s.ConfirmationOut(
+        confirmation_id=c.confirmation_id,
+        project_id=c.project_id,
+        item=c.item,
+        quantity=c.quantity,
+        currency=c.money.currency,
+        amount_minor=c.money.minor,
+        delivered_on=c.delivered_on,
+        note=c.note,
+        created_at=c.created_at,
+    )
+
+
+def _balances(balances: Sequence[Balance]) -> list[s.BalanceOut]:
+    return [s.BalanceOut(b.currency, b.owed_minor, b.paid_minor, b.outstanding_minor)
+            for b in balances]  # fmt: skip
+
+
+def _months(months: Sequence[MonthLine]) -> list[s.MonthOut]:
+    return [s.MonthOut(m.month, m.currency, m.owed_minor, m.paid_minor, m.outstanding_minor)
+            for m in months]  # fmt: skip
+
+
+def payout_report_out(partner_id: str, r: PayoutReport) -> s.PayoutReportOut:
+    return s.PayoutReportOut(
+        partner_id=partner_id,
+        first_month=r.first_month,
+        last_month=r.last_month,
+        projects=[
+            s.ProjectPayoutsOut(
+                project_id=p.project.project_id,
+                title=_texts(p.project.title),
+                totals=_balances(p.payouts.totals),
+                months=_months(p.payouts.months),
+                confirmations=[confirmation_out(c) for c in p.confirmations],
+            )
+            for p in r.projects
+        ],
+        payers=[
+            s.PayerPayoutsOut(
+                payer_kind=p.payer.kind,
+                payer_id=p.payer.payer_id,
+                payer=p.payer.name,
+                project_id=p.project_id,
+                totals=_balances(p.payouts.totals),
+                months=_months(p.payouts.months),
+            )
+            for p in r.payers
+        ],
+    )

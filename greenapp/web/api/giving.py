@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody
@@ -9,7 +10,7 @@ from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from greenapp.domain.errors import NotFound, RuleBroken
-from greenapp.services import giving
+from greenapp.services import giving, payouts
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
 from greenapp.web.auth import Person
@@ -45,9 +46,17 @@ class DonationsController(Controller):
         )
         # Awaited on the event loop, as uploads are (see MeController.put_steps).
         given = await runtime.store.write_async(work, preload)
-        status = HTTP_201_CREATED if given.created else HTTP_200_OK
-        out = convert.donation_out(given.donation, given.project, given.matches)
-        return Response(out, status_code=status)
+        donation, project = given.donation, given.project
+        if given.created:  # nothing is paid yet: its pledges are its credits and matches, owed
+            out = convert.donation_out(donation, project, given.matches)
+            return Response(out, status_code=HTTP_201_CREATED)
+        pledges = await anyio.to_thread.run_sync(
+            payouts.pledges_of, runtime.store, [donation.donation_id]
+        )
+        out = convert.donation_out(
+            donation, project, given.matches, pledges.get(donation.donation_id, [])
+        )
+        return Response(out, status_code=HTTP_200_OK)
 
     @get("/{donation_id:str}", sync_to_thread=True, summary="One of your donations")
     def get_donation(
@@ -59,7 +68,8 @@ class DonationsController(Controller):
         donation, project, matches = giving.donation_of(runtime.store, donation_id)
         if donation.user_id != request.user.user_id:
             raise NotFound(f"no donation {donation_id!r}")
-        return convert.donation_out(donation, project, matches)
+        pledges = payouts.pledges_of(runtime.store, [donation_id]).get(donation_id, [])
+        return convert.donation_out(donation, project, matches, pledges)
 
 
 class ProjectsController(Controller):

@@ -14,7 +14,7 @@ from greenapp.domain.activity import TripReport
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.periods import PERIODS
 from greenapp.domain.step_checks import StepReport, Track
-from greenapp.services import activity, appeals, footprint, giving, people, rights
+from greenapp.services import activity, appeals, footprint, giving, payouts, people, rights
 from greenapp.store.ports import NotInMemory
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
@@ -149,12 +149,18 @@ class MyDataController(Controller):
         data = rights.my_data(runtime.store, user_id)
         projects = {d.project_id: giving.project_view(runtime.store, runtime.ctx, d.project_id)
                     for d in data.donations}  # fmt: skip
+        pledges = payouts.pledges_of(runtime.store, [d.donation_id for d in data.donations])
         return s.MyDataOut(
             profile=None if data.profile is None else convert.profile_out(user_id, data.profile),
             days=[convert.steps_out(d) for d in data.days],
             trips=[convert.trip_out(t) for t in data.trips],
             donations=[
-                convert.donation_out(d, projects[d.project_id].project, data.matches[d.donation_id])
+                convert.donation_out(
+                    d,
+                    projects[d.project_id].project,
+                    data.matches[d.donation_id],
+                    pledges.get(d.donation_id, []),
+                )
                 for d in data.donations
             ],
             teams=[

@@ -23,12 +23,13 @@ from greenapp.web.runtime import Runtime, RuntimeDep
 REPORT_DAYS = 30
 
 
-def _partner(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Partner:
+def key_holder(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Partner:
+    """The partner whose API key the request carries (the dependency of every partner route)."""
     return partners.authenticate(runtime.store, request.headers.get("X-API-Key"))
 
 
 PartnerDep = NamedDependency[Partner]
-PARTNER_DEPENDENCIES = {"partner": Provide(_partner, sync_to_thread=True)}
+PARTNER_DEPENDENCIES = {"partner": Provide(key_holder, sync_to_thread=True)}
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(name="Idempotency-Key", required=False, max_length=200),
