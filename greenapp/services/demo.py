@@ -1,6 +1,6 @@
 """A demo store: people in every region with 90 days of plausible activity, two partners with
-funded projects, donations on the demo days, and a team whose last 30 days are a sponsored
-challenge.
+funded projects, donations on the demo days, a team whose last 30 days are a sponsored
+challenge, and a first payment with what it bought.
 
 The activity is random but seeded, so every demo store is the same. Each day is recorded
 through the same use cases the API uses, with the clock set to that day, so the demo data
@@ -19,6 +19,7 @@ from greenapp.domain.donations import Project
 from greenapp.domain.errors import DomainError
 from greenapp.domain.money import Money
 from greenapp.domain.partners import Partner
+from greenapp.domain.payouts import Confirmation
 from greenapp.domain.people import Car, Profile
 from greenapp.domain.step_checks import StepReport
 from greenapp.domain.teams import Challenge
@@ -33,6 +34,7 @@ from greenapp.services.partners import (
     new_project_id,
     save_project,
 )
+from greenapp.services.payouts import PaymentIn, confirm, pay_sponsor, project_money
 from greenapp.services.people import update_profile
 from greenapp.services.teams import create_team, join_team
 from greenapp.store.ports import ActivityStore
@@ -152,6 +154,7 @@ def seed_demo(
     days = [(n, back) for n in range(len(people)) for back in range(DEMO_DAYS)]
     with ThreadPoolExecutor(max_workers=SEEDING_THREADS) as pool:
         counts = list(pool.map(seed, *zip(*days, strict=True)))
+    _seed_payout(store, ctx, partner, projects["CN"], today)
     return DemoSeed(sum(c[0] for c in counts), sum(c[1] for c in counts), key)
 
 
@@ -205,6 +208,23 @@ def _seed_team(
     )  # fmt: skip
     create_challenge(store, replace(ctx, clock=_at_evening(starts)), partner,
                      made.team.invite_code, challenge, key="demo-challenge")  # fmt: skip
+
+
+def _seed_payout(
+    store: ActivityStore, ctx: Context, partner: Partner, project_id: str, today: date
+) -> None:
+    """The sponsor of the project in China pays half of what it owes so far, and the charity
+    confirms what that bought, so the project page and certificates show the whole chain."""
+    sponsor = store.read(lambda tx: tx.sponsors(project_id))[0]
+    owed = next(b.owed_minor for b in project_money(store, project_id).balances
+                if b.currency == sponsor.rate.currency)  # fmt: skip
+    half = Money(sponsor.rate.currency, owed // 2)
+    paid_on = today - timedelta(days=3)
+    paid = PaymentIn(half, "DEMO-TRANSFER-0001", paid_on)
+    pay_sponsor(store, ctx, partner, sponsor.sponsor_id, paid, key="demo-payment")
+    bought = Confirmation("", "", project_id, "saxaul seedlings (demo)", 40, half, paid_on,
+                          "demo data: not a real delivery", ctx.now())  # fmt: skip
+    confirm(store, ctx, partner, bought, key="demo-confirmation")
 
 
 def _seed_projects(
