@@ -122,7 +122,8 @@ def _print_demo_help(settings: Settings, console: Console) -> None:
     console.print("a token for anyone else: .venv/bin/greenapp token USER")
     key_file = _demo_key_file(settings)
     if key_file.is_file():
-        console.print("the demo partner's API key (for /api/v1/partner/...):")
+        console.print("the demo partner's API key (for /api/v1/partner/..., and with the reviewer")
+        console.print("role for /api/v1/review/appeals):")
         console.print(f"  export PARTNER_KEY={key_file.read_text().strip()}")
     console.print()
 

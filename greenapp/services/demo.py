@@ -231,9 +231,11 @@ def _seed_projects(
     store: ActivityStore, ctx: Context, first: date, today: date
 ) -> tuple[dict[str, str], Partner, str]:
     projects: dict[str, str] = {}
-    keys, partners = [], []
+    keys: list[str] = []
+    partners: list[Partner] = []
     for demo in _PROJECTS:
-        partner, key = create_partner(store, ctx, demo.partner)
+        # The first demo partner's key also reviews appeals, so the demo can show both.
+        partner, key = create_partner(store, ctx, demo.partner, reviewer=not keys)
         keys.append(key)
         partners.append(partner)
         kind, amount, currency = demo.goal
