@@ -84,6 +84,9 @@ def test_members_donations_are_matched_within_the_cap_and_the_bonus_is_paid_once
     assert [(r["nickname"], r["steps"]) for r in seen["leaderboard"]] == [
         ("Walker 1", STEPS), ("Walker 3", STEPS), ("Walker 5", 0),
     ]  # fmt: skip
+    # What the project raised: five sponsor credits of 120 fen, and the challenge's 500.
+    raised = client.get(f"/api/v1/projects/{project_id}").json()["progress"]["raised"]
+    assert raised == [{"currency": "CNY", "amount_minor": 5 * 120 + CAP}]
     by_partner = client.get(f"/api/v1/partner/challenges/{challenge_id}", headers=key).json()
     assert by_partner["progress"] == progress
     assert by_partner["leaderboard"] == []  # members' names stay within the team

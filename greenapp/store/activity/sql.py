@@ -309,11 +309,16 @@ SELECT count(DISTINCT user_id), coalesce(sum(steps), 0), coalesce(sum(kg_co2e), 
        count(*)
 FROM donations WHERE project_id = $project_id
 """
+# Raised for a project: its sponsors' credits and what team challenges matched for its donations.
 PROJECT_MONEY = """
-SELECT l.currency, sum(l.amount_minor)
-FROM money_ledger l JOIN donations d ON l.donation_id = d.donation_id
-WHERE d.project_id = $project_id AND l.kind = 'credit'
-GROUP BY l.currency ORDER BY l.currency
+SELECT currency, sum(amount_minor) FROM (
+    SELECT l.currency, l.amount_minor
+    FROM money_ledger l JOIN donations d ON l.donation_id = d.donation_id
+    WHERE d.project_id = $project_id AND l.kind = 'credit'
+    UNION ALL
+    SELECT currency, amount_minor FROM challenge_ledger WHERE project_id = $project_id
+)
+GROUP BY currency ORDER BY currency
 """
 
 PERSON_DONATIONS = """
