@@ -39,6 +39,11 @@ V = TypeVar("V")
 
 
 class DuckDBTx:
+    """A unit of work over a DuckDB cursor, or over any connection whose ``execute`` takes a
+    statement and its named parameters and returns rows (the PostgreSQL store's subclass)."""
+
+    sql: Any = sql  # the store's statements, looked up by name
+
     def __init__(
         self,
         cursor: duckdb.DuckDBPyConnection,
@@ -88,24 +93,24 @@ class DuckDBTx:
         people = [u for u in set(wanted.people) if batch.person(u) is Unknown.ROW]
         if people:
             batch.people.update(dict.fromkeys(people))
-            for user_id, *row in self._all(sql.PEOPLE_BY_IDS, {"user_ids": people}):
+            for user_id, *row in self._all(self.sql.PEOPLE_BY_IDS, {"user_ids": people}):
                 batch.people[user_id] = _profile(tuple(row))
         self._preload_pairs(
             [k for k in wanted.step_days if batch.step_day(k) is Unknown.ROW], batch.step_days,
-            None, sql.STEP_DAYS_BY_KEYS, "days",
+            None, self.sql.STEP_DAYS_BY_KEYS, "days",
             lambda r: ((r[0], r[1]), _step_day(tuple(r[1:]))),
         )  # fmt: skip
         self._preload_pairs(
             [k for k in wanted.donation_keys if k not in batch.donation_keys],
-            batch.donation_keys, None, sql.DONATIONS_BY_KEYS, "keys", _keyed_donation,
+            batch.donation_keys, None, self.sql.DONATIONS_BY_KEYS, "keys", _keyed_donation,
         )  # fmt: skip
         self._preload_pairs(
             [k for k in wanted.donated_days if k not in batch.donated_days], batch.donated_days,
-            False, sql.DONATED_DAYS, "days", lambda r: ((r[0], r[1]), True),
+            False, self.sql.DONATED_DAYS, "days", lambda r: ((r[0], r[1]), True),
         )  # fmt: skip
         self._preload_pairs(
             [k for k in wanted.trip_keys if k not in batch.trip_keys], batch.trip_keys, None,
-            sql.TRIPS_BY_KEYS, "keys", lambda r: ((r[0], r[1]), (r[2], _trip(tuple(r[3:])))),
+            self.sql.TRIPS_BY_KEYS, "keys", lambda r: ((r[0], r[1]), (r[2], _trip(tuple(r[3:])))),
         )  # fmt: skip
         members = {u for u, _ in wanted.challenge_days if u not in batch.challenges_of}
         if members:
@@ -145,22 +150,24 @@ class DuckDBTx:
         trips, batch.pending_trips = batch.pending_trips, []
         matches, batch.pending_matches = batch.pending_matches, []
         if trips:
-            self._cursor.execute(sql.ADD_TRIPS, _columns(trips))
+            self._cursor.execute(self.sql.ADD_TRIPS, _columns(trips))
         if pending:
             # Updating a list column makes DuckDB delete and re-insert the row, so days whose
             # lists are unchanged (most re-uploads) are updated without touching the lists.
             same = {k: v for k, v in pending.items() if _same_lists(v[0], v[3])}
             other = {k: v for k, v in pending.items() if k not in same}
             if same:
-                self._cursor.execute(sql.UPDATE_STEP_DAYS_KEEPING_LISTS, _step_day_columns(same))
+                self._cursor.execute(
+                    self.sql.UPDATE_STEP_DAYS_KEEPING_LISTS, _step_day_columns(same)
+                )
             if other:
-                self._cursor.execute(sql.SAVE_STEP_DAYS, _step_day_columns(other))
+                self._cursor.execute(self.sql.SAVE_STEP_DAYS, _step_day_columns(other))
         if donations:
-            self._cursor.execute(sql.ADD_DONATIONS, _columns(donations))
+            self._cursor.execute(self.sql.ADD_DONATIONS, _columns(donations))
         if ledger:
-            self._cursor.execute(sql.ADD_LEDGER_ENTRIES, _columns(ledger))
+            self._cursor.execute(self.sql.ADD_LEDGER_ENTRIES, _columns(ledger))
         if matches:
-            self._cursor.execute(sql.ADD_CHALLENGE_ENTRIES, _columns(matches))
+            self._cursor.execute(self.sql.ADD_CHALLENGE_ENTRIES, _columns(matches))
 
     def person(self, user_id: str) -> Profile | None:
         if self._cache is not None:
@@ -172,7 +179,7 @@ class DuckDBTx:
         return self._load_profile(user_id)
 
     def _load_profile(self, user_id: str) -> Profile | None:
-        row = self._one(sql.PERSON, {"user_id": user_id})
+        row = self._one(self.sql.PERSON, {"user_id": user_id})
         return None if row is None else _profile(row)
 
     def save_person(self, user_id: str, profile: Profile, now: datetime) -> None:
@@ -181,7 +188,7 @@ class DuckDBTx:
             self._batch.people[user_id] = profile
             self._batch.patch(user_id, lambda rows: rows.with_profile(profile))
         self._execute(
-            sql.SAVE_PERSON,
+            self.sql.SAVE_PERSON,
             {
                 "user_id": user_id,
                 "region": profile.region,
@@ -202,7 +209,7 @@ class DuckDBTx:
             known = self._batch.step_day((user_id, day))
             if known is not Unknown.ROW:
                 return known
-        row = self._one(sql.STEP_DAY, {"user_id": user_id, "day": day})
+        row = self._one(self.sql.STEP_DAY, {"user_id": user_id, "day": day})
         return None if row is None else _step_day(row)
 
     def save_step_day(self, user_id: str, record: StepDay, now: datetime) -> None:
@@ -220,12 +227,12 @@ class DuckDBTx:
             self._batch.patch(user_id, lambda rows: rows.with_step_day(record.day, row))
             self._batch.step_days[key] = record
             return
-        self._execute(sql.SAVE_STEP_DAY, _step_day_row(user_id, record, now, revision=1))
+        self._execute(self.sql.SAVE_STEP_DAY, _step_day_row(user_id, record, now, revision=1))
 
     def trip_by_key(self, user_id: str, key: str) -> tuple[str, Trip] | None:
         if self._batch is not None and (user_id, key) in self._batch.trip_keys:
             return self._batch.trip_keys[(user_id, key)]
-        row = self._one(sql.TRIP_BY_KEY, {"user_id": user_id, "key": key})
+        row = self._one(self.sql.TRIP_BY_KEY, {"user_id": user_id, "key": key})
         return None if row is None else (row[0], _trip(row[1:]))
 
     def add_trip(self, user_id: str, key: str, fingerprint: str, trip: Trip, now: datetime) -> None:
@@ -250,7 +257,7 @@ class DuckDBTx:
             "now": now,
         }
         if self._batch is None:
-            self._execute(sql.ADD_TRIP, row)
+            self._execute(self.sql.ADD_TRIP, row)
             return
         self.writes += 1
         self._batch.pending_trips.append(row)
@@ -261,13 +268,13 @@ class DuckDBTx:
     def day_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]:
         if self._cache is not None:
             return self._person_rows(user_id).day_totals(first, last)
-        rows = self._all(sql.DAY_TOTALS, {"user_id": user_id, "first": first, "last": last})
+        rows = self._all(self.sql.DAY_TOTALS, {"user_id": user_id, "first": first, "last": last})
         return [DayTotals(*row) for row in rows]
 
     def active_days(self, user_id: str, since: date) -> ActiveDays:
         if self._cache is not None:
             return self._person_rows(user_id).active
-        rows = self._all(sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})
+        rows = self._all(self.sql.ACTIVE_DAYS, {"user_id": user_id, "since": since})
         return ActiveDays(row[0] for row in rows)
 
     def _person_rows(self, user_id: str) -> PersonRows:
@@ -277,11 +284,13 @@ class DuckDBTx:
     def _load_person(self, user_id: str) -> PersonRows:
         params = {"user_id": user_id}
         days = {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6])
-                for r in self._all(sql.PERSON_DAY_ROWS, params)}  # fmt: skip
-        trips = {r[0]: (r[1], r[2], r[3], r[4]) for r in self._all(sql.PERSON_TRIP_ROWS, params)}
+                for r in self._all(self.sql.PERSON_DAY_ROWS, params)}  # fmt: skip
+        trips = {
+            r[0]: (r[1], r[2], r[3], r[4]) for r in self._all(self.sql.PERSON_TRIP_ROWS, params)
+        }
         donations = [
             (r[0], r[1], r[2], tuple(Money(c["currency"], c["minor"]) for c in r[3] or []))
-            for r in self._all(sql.PERSON_DONATION_ROWS, params)
+            for r in self._all(self.sql.PERSON_DONATION_ROWS, params)
         ]
         return PersonRows(self._load_profile(user_id), days, trips, donations)
 
@@ -292,19 +301,19 @@ class DuckDBTx:
             del params["user_id"]
             return self._standings.standing(
                 region, first, last, user_id, own,
-                lambda: [(r[0], r[1]) for r in self._all(sql.REGION_TOTALS, params)],
+                lambda: [(r[0], r[1]) for r in self._all(self.sql.REGION_TOTALS, params)],
             )  # fmt: skip
-        row = self._one(sql.STANDING, params)
+        row = self._one(self.sql.STANDING, params)
         return None if row is None else Standing(region, row[0], row[1])
 
     def person_step_days(self, user_id: str) -> list[StepDay]:
-        return [_step_day(r) for r in self._all(sql.PERSON_STEP_DAYS, {"user_id": user_id})]
+        return [_step_day(r) for r in self._all(self.sql.PERSON_STEP_DAYS, {"user_id": user_id})]
 
     def person_trips(self, user_id: str) -> list[Trip]:
-        return [_trip(r) for r in self._all(sql.PERSON_TRIPS, {"user_id": user_id})]
+        return [_trip(r) for r in self._all(self.sql.PERSON_TRIPS, {"user_id": user_id})]
 
     def person_donations_list(self, user_id: str) -> list[Donation]:
-        ids = [r[0] for r in self._all(sql.PERSON_DONATION_IDS, {"user_id": user_id})]
+        ids = [r[0] for r in self._all(self.sql.PERSON_DONATION_IDS, {"user_id": user_id})]
         return [d for d in (self.donation(i) for i in ids) if d is not None]
 
     def erase_person(self, user_id: str, pseudonym: str) -> None:
@@ -312,40 +321,40 @@ class DuckDBTx:
         if self._batch is not None:
             self._batch.forget(user_id)
         params = {"user_id": user_id}
-        for statement in (sql.ERASE_STEP_DAYS, sql.ERASE_TRIPS, sql.ERASE_PERSON):
+        for statement in (self.sql.ERASE_STEP_DAYS, self.sql.ERASE_TRIPS, self.sql.ERASE_PERSON):
             self._execute(statement, params)
-        self._execute(sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
+        self._execute(self.sql.ERASE_DONOR, {"user_id": user_id, "pseudonym": pseudonym})
         self._teams_changed()
-        self._execute(sql.ERASE_MEMBERSHIPS, params)
-        self._execute(sql.ERASE_TEAM_CREATOR, {"user_id": user_id, "pseudonym": pseudonym})
-        self._execute(sql.ERASE_APPEALS, {"user_id": user_id, "pseudonym": pseudonym})
+        self._execute(self.sql.ERASE_MEMBERSHIPS, params)
+        self._execute(self.sql.ERASE_TEAM_CREATOR, {"user_id": user_id, "pseudonym": pseudonym})
+        self._execute(self.sql.ERASE_APPEALS, {"user_id": user_id, "pseudonym": pseudonym})
 
     # Giving: partners, keys, projects, sponsors, money and donations.
 
     def partner(self, partner_id: str) -> Partner | None:
-        row = self._one(sql.PARTNER, {"partner_id": partner_id})
+        row = self._one(self.sql.PARTNER, {"partner_id": partner_id})
         return None if row is None else Partner(*row)
 
     def add_partner(self, partner: Partner, now: datetime) -> None:
         params = {"partner_id": partner.partner_id, "name": partner.name, "now": now}
-        self._execute(sql.ADD_PARTNER, params)
+        self._execute(self.sql.ADD_PARTNER, params)
 
     def api_key(self, key_id: str) -> StoredKey | None:
-        row = self._one(sql.API_KEY, {"key_id": key_id})
+        row = self._one(self.sql.API_KEY, {"key_id": key_id})
         return None if row is None else StoredKey(row[0], row[1], row[2] is not None)
 
     def add_api_key(self, key_id: str, partner_id: str, digest: str, now: datetime) -> None:
         params = {"key_id": key_id, "partner_id": partner_id, "key_sha256": digest, "now": now}
-        self._execute(sql.ADD_API_KEY, params)
+        self._execute(self.sql.ADD_API_KEY, params)
 
     def revoke_api_key(self, key_id: str, partner_id: str, now: datetime) -> bool:
         params = {"key_id": key_id, "partner_id": partner_id, "now": now}
-        return self._execute(sql.REVOKE_API_KEY, params).fetchone() is not None
+        return self._execute(self.sql.REVOKE_API_KEY, params).fetchone() is not None
 
     def project(self, project_id: str) -> Project | None:
         if self._batch is not None and project_id in self._batch.projects:
             return self._batch.projects[project_id]
-        row = self._one(sql.PROJECT, {"project_id": project_id})
+        row = self._one(self.sql.PROJECT, {"project_id": project_id})
         project = None if row is None else _project(row)
         if self._batch is not None:
             self._batch.projects[project_id] = project
@@ -353,14 +362,16 @@ class DuckDBTx:
 
     def projects(self, partner_id: str | None = None) -> list[Project]:
         if partner_id is None:
-            return [_project(r) for r in self._all(sql.PROJECTS, {})]
-        return [_project(r) for r in self._all(sql.PARTNER_PROJECTS, {"partner_id": partner_id})]
+            return [_project(r) for r in self._all(self.sql.PROJECTS, {})]
+        return [
+            _project(r) for r in self._all(self.sql.PARTNER_PROJECTS, {"partner_id": partner_id})
+        ]
 
     def save_project(self, project: Project, now: datetime) -> None:
         if self._batch is not None:
             self._batch.projects.pop(project.project_id, None)
         self._execute(
-            sql.SAVE_PROJECT,
+            self.sql.SAVE_PROJECT,
             {
                 "project_id": project.project_id,
                 "partner_id": project.partner_id,
@@ -381,20 +392,20 @@ class DuckDBTx:
     def sponsors(self, project_id: str) -> list[Sponsor]:
         if self._batch is not None and project_id in self._batch.sponsors:
             return list(self._batch.sponsors[project_id])
-        sponsors = [_sponsor(r) for r in self._all(sql.SPONSORS, {"project_id": project_id})]
+        sponsors = [_sponsor(r) for r in self._all(self.sql.SPONSORS, {"project_id": project_id})]
         if self._batch is not None:
             self._batch.sponsors[project_id] = sponsors
         return list(sponsors)
 
     def sponsor(self, sponsor_id: str) -> tuple[str, Sponsor] | None:
-        row = self._one(sql.SPONSOR, {"sponsor_id": sponsor_id})
+        row = self._one(self.sql.SPONSOR, {"sponsor_id": sponsor_id})
         return None if row is None else (row[-1], _sponsor(row))
 
     def add_sponsor(self, partner_id: str, sponsor: Sponsor, now: datetime) -> None:
         if self._batch is not None:
             self._batch.sponsors.pop(sponsor.project_id, None)
         self._execute(
-            sql.ADD_SPONSOR,
+            self.sql.ADD_SPONSOR,
             {
                 "sponsor_id": sponsor.sponsor_id,
                 "project_id": sponsor.project_id,
@@ -407,7 +418,7 @@ class DuckDBTx:
         )
 
     def funding_by_key(self, sponsor_id: str, key: str) -> tuple[str, Money] | None:
-        row = self._one(sql.FUNDING_BY_KEY, {"sponsor_id": sponsor_id, "key": key})
+        row = self._one(self.sql.FUNDING_BY_KEY, {"sponsor_id": sponsor_id, "key": key})
         return None if row is None else (row[0], Money(row[2], row[1]))
 
     def add_funding(
@@ -416,22 +427,22 @@ class DuckDBTx:
         if self._batch is not None:
             self._batch.sponsors.clear()  # budgets change; the next read takes them afresh
         funding = _ledger_row(entry_id, sponsor_id, "funding", money, None, key, now)
-        self._execute(sql.ADD_LEDGER_ENTRY, funding)
+        self._execute(self.sql.ADD_LEDGER_ENTRY, funding)
 
     def donation(self, donation_id: str) -> Donation | None:
-        row = self._one(sql.DONATION, {"donation_id": donation_id})
+        row = self._one(self.sql.DONATION, {"donation_id": donation_id})
         return None if row is None else _donation(row)
 
     def donation_by_key(self, user_id: str, key: str) -> tuple[str, Donation] | None:
         if self._batch is not None and (user_id, key) in self._batch.donation_keys:
             return self._batch.donation_keys[(user_id, key)]
-        row = self._one(sql.DONATION_BY_KEY, {"user_id": user_id, "key": key})
+        row = self._one(self.sql.DONATION_BY_KEY, {"user_id": user_id, "key": key})
         return None if row is None else (row[0], _donation(row[1:]))
 
     def donated_on(self, user_id: str, day: date) -> bool:
         if self._batch is not None and (user_id, day) in self._batch.donated_days:
             return self._batch.donated_days[(user_id, day)]
-        return self._one(sql.DONATED_ON, {"user_id": user_id, "day": day}) is not None
+        return self._one(self.sql.DONATED_ON, {"user_id": user_id, "day": day}) is not None
 
     def add_donation(self, donation: Donation, key: str, fingerprint: str) -> None:
         self.touched.add(donation.user_id)
@@ -458,9 +469,9 @@ class DuckDBTx:
             for n, c in enumerate(d.credits, start=1)
         ]  # fmt: skip
         if self._batch is None:
-            self._execute(sql.ADD_DONATION, row)
+            self._execute(self.sql.ADD_DONATION, row)
             for entry in credits:
-                self._execute(sql.ADD_LEDGER_ENTRY, entry)
+                self._execute(self.sql.ADD_LEDGER_ENTRY, entry)
             return
         self.writes += 1
         self._batch.add_donation(d, key, fingerprint, row, credits)
@@ -468,12 +479,10 @@ class DuckDBTx:
         self._batch.patch(d.user_id, lambda rows: rows.with_donation(given))
 
     def project_totals(self, project_id: str) -> tuple[int, int, float, int, list[Money]]:
-        donors, steps, kg, count = self._one(sql.PROJECT_PROGRESS, {"project_id": project_id}) or (
-            0, 0, 0.0, 0,
-        )  # fmt: skip
-        money = [
-            Money(c, int(m)) for c, m in self._all(sql.PROJECT_MONEY, {"project_id": project_id})
-        ]
+        params = {"project_id": project_id}
+        progress = self._one(self.sql.PROJECT_PROGRESS, params)
+        donors, steps, kg, count = progress or (0, 0, 0.0, 0)
+        money = [Money(c, int(m)) for c, m in self._all(self.sql.PROJECT_MONEY, params)]
         return donors, int(steps), kg, count, money
 
     def person_donations(
@@ -482,32 +491,32 @@ class DuckDBTx:
         if self._cache is not None:
             return self._person_rows(user_id).donated(first, last)
         params = {"user_id": user_id, "first": first, "last": last}
-        count, steps, kg = self._one(sql.PERSON_DONATIONS, params) or (0, 0, 0.0)
-        money = [Money(c, int(m)) for c, m in self._all(sql.PERSON_MONEY, params)]
+        count, steps, kg = self._one(self.sql.PERSON_DONATIONS, params) or (0, 0, 0.0)
+        money = [Money(c, int(m)) for c, m in self._all(self.sql.PERSON_MONEY, params)]
         return count, int(steps), kg, money
 
     def team(self, team_id: str) -> Team | None:
-        row = self._one(sql.TEAM, {"team_id": team_id})
+        row = self._one(self.sql.TEAM, {"team_id": team_id})
         return None if row is None else Team(*row)
 
     def team_by_code(self, invite_code: str) -> Team | None:
-        row = self._one(sql.TEAM_BY_CODE, {"invite_code": invite_code})
+        row = self._one(self.sql.TEAM_BY_CODE, {"invite_code": invite_code})
         return None if row is None else Team(*row)
 
     def add_team(self, team: Team) -> None:
-        self._execute(sql.ADD_TEAM, {
+        self._execute(self.sql.ADD_TEAM, {
             "team_id": team.team_id, "name": team.name, "kind": team.kind,
             "invite_code": team.invite_code, "created_by": team.created_by,
             "created_at": team.created_at,
         })  # fmt: skip
 
     def memberships_of(self, user_id: str) -> list[Membership]:
-        return [Membership(*r) for r in self._all(sql.MEMBERSHIPS_OF, {"user_id": user_id})]
+        return [Membership(*r) for r in self._all(self.sql.MEMBERSHIPS_OF, {"user_id": user_id})]
 
     def add_membership(self, membership: Membership) -> None:
         m = membership  # memberships are not in the read model: nothing to patch or forget
         self._teams_changed()
-        self._execute(sql.ADD_MEMBERSHIP, {
+        self._execute(self.sql.ADD_MEMBERSHIP, {
             "team_id": m.team_id, "user_id": m.user_id, "joined_at": m.joined_at,
             "on_leaderboard": m.on_leaderboard, "nickname": m.nickname,
         })  # fmt: skip
@@ -515,10 +524,10 @@ class DuckDBTx:
     def end_membership(self, team_id: str, user_id: str, now: datetime) -> bool:
         self._teams_changed()
         params = {"team_id": team_id, "user_id": user_id, "now": now}
-        return self._execute(sql.END_MEMBERSHIP, params).fetchone() is not None
+        return self._execute(self.sql.END_MEMBERSHIP, params).fetchone() is not None
 
     def active_members(self, team_id: str) -> int:
-        row = self._one(sql.ACTIVE_MEMBERS, {"team_id": team_id})
+        row = self._one(self.sql.ACTIVE_MEMBERS, {"team_id": team_id})
         return 0 if row is None else int(row[0])
 
     # Challenges: a team's goal, its progress, and what its sponsor matched.
@@ -530,11 +539,11 @@ class DuckDBTx:
             self._batch.progress.clear()
 
     def challenge(self, challenge_id: str) -> tuple[str, Challenge] | None:
-        row = self._one(sql.CHALLENGE, {"challenge_id": challenge_id})
+        row = self._one(self.sql.CHALLENGE, {"challenge_id": challenge_id})
         return None if row is None else (row[-1], _challenge(row[:-1]))
 
     def challenge_by_key(self, partner_id: str, key: str) -> tuple[str, Challenge] | None:
-        row = self._one(sql.CHALLENGE_BY_KEY, {"partner_id": partner_id, "key": key})
+        row = self._one(self.sql.CHALLENGE_BY_KEY, {"partner_id": partner_id, "key": key})
         return None if row is None else (row[0], _challenge(row[1:]))
 
     def add_challenge(
@@ -542,7 +551,7 @@ class DuckDBTx:
     ) -> None:
         c = challenge
         self._teams_changed()
-        self._execute(sql.ADD_CHALLENGE, {
+        self._execute(self.sql.ADD_CHALLENGE, {
             "challenge_id": c.challenge_id, "team_id": c.team_id, "partner_id": partner_id,
             "title": c.title, "goal_kind": c.goal_kind, "goal_amount": c.goal_amount,
             "starts_on": c.starts_on, "ends_on": c.ends_on, "sponsor_name": c.sponsor_name,
@@ -552,10 +561,10 @@ class DuckDBTx:
         })  # fmt: skip
 
     def team_challenges(self, team_id: str) -> list[Challenge]:
-        return [_challenge(r) for r in self._all(sql.TEAM_CHALLENGES, {"team_id": team_id})]
+        return [_challenge(r) for r in self._all(self.sql.TEAM_CHALLENGES, {"team_id": team_id})]
 
     def partner_challenges(self, partner_id: str) -> list[Challenge]:
-        rows = self._all(sql.PARTNER_CHALLENGES, {"partner_id": partner_id})
+        rows = self._all(self.sql.PARTNER_CHALLENGES, {"partner_id": partner_id})
         return [_challenge(r) for r in rows]
 
     def challenges_for(self, user_id: str, day: date) -> list[tuple[Challenge, Membership]]:
@@ -572,7 +581,7 @@ class DuckDBTx:
         """Each person's stays in teams with the challenges ending on or after ``since``; kept
         for the rest of a shared commit."""
         found: dict[str, list[tuple[Challenge, Membership]]] = {u: [] for u in user_ids}
-        for row in self._all(sql.MEMBERS_CHALLENGES, {"user_ids": user_ids, "since": since}):
+        for row in self._all(self.sql.MEMBERS_CHALLENGES, {"user_ids": user_ids, "since": since}):
             found[row[0]].append((_challenge(row[1:13]), Membership(*row[13:])))
         if self._batch is not None:
             self._batch.challenges_of.update({u: (since, f) for u, f in found.items()})
@@ -581,7 +590,7 @@ class DuckDBTx:
     def challenge_progress(self, challenge: Challenge) -> Progress:
         if self._batch is not None and challenge.challenge_id in self._batch.progress:
             return self._batch.progress[challenge.challenge_id]
-        row = self._one(sql.CHALLENGE_PROGRESS, {"challenge_id": challenge.challenge_id})
+        row = self._one(self.sql.CHALLENGE_PROGRESS, {"challenge_id": challenge.challenge_id})
         steps, kg, low, high, matched, bonuses = row or (0, 0.0, 0.0, 0.0, 0, 0)
         progress = Progress(int(steps), kg, low, high, Money(challenge.cap.currency, int(matched)),
                             bool(bonuses))  # fmt: skip
@@ -602,7 +611,7 @@ class DuckDBTx:
             return
         self.writes += 1
         if self._batch is None:
-            self._cursor.execute(sql.ADD_CHALLENGE_ENTRIES, _columns(rows))
+            self._cursor.execute(self.sql.ADD_CHALLENGE_ENTRIES, _columns(rows))
         else:
             self._batch.pending_matches.extend(rows)
 
@@ -612,11 +621,11 @@ class DuckDBTx:
             self._batch.progress[challenge_id] = progress
 
     def donation_matches(self, donation_id: str) -> list[Match]:
-        rows = self._all(sql.DONATION_MATCHES, {"donation_id": donation_id})
+        rows = self._all(self.sql.DONATION_MATCHES, {"donation_id": donation_id})
         return [Match(c, name, kind, Money(cur, minor)) for c, name, kind, cur, minor in rows]
 
     def challenge_board(self, challenge_id: str) -> list[BoardRow]:
-        rows = self._all(sql.CHALLENGE_BOARD, {"challenge_id": challenge_id})
+        rows = self._all(self.sql.CHALLENGE_BOARD, {"challenge_id": challenge_id})
         return [BoardRow(name, int(steps), kg, count) for name, steps, kg, count in rows]
 
     # Appeals: not in the read model, so nothing to patch or forget.
@@ -624,7 +633,7 @@ class DuckDBTx:
     def add_appeal(self, appeal: Appeal) -> None:
         a, e = appeal, appeal.evidence
         t = e.track
-        self._execute(sql.ADD_APPEAL, {
+        self._execute(self.sql.ADD_APPEAL, {
             "appeal_id": a.appeal_id, "user_id": a.user_id, "day": a.day, "reason": a.reason,
             "steps": e.steps, "device_distance_m": e.device_distance_m,
             "track_distance_m": t and t.distance_m, "track_moving_seconds": t and t.moving_seconds,
@@ -633,35 +642,35 @@ class DuckDBTx:
         })  # fmt: skip
 
     def appeal(self, appeal_id: str) -> Appeal | None:
-        row = self._one(sql.APPEAL, {"appeal_id": appeal_id})
+        row = self._one(self.sql.APPEAL, {"appeal_id": appeal_id})
         return None if row is None else _appeal(row)
 
     def appeals_of(self, user_id: str) -> list[AppealRecord]:
-        return [_appeal_record(r) for r in self._all(sql.APPEALS_OF, {"user_id": user_id})]
+        return [_appeal_record(r) for r in self._all(self.sql.APPEALS_OF, {"user_id": user_id})]
 
     def appeals_of_day(self, user_id: str, day: date) -> list[Appeal]:
-        rows = self._all(sql.APPEALS_OF_DAY, {"user_id": user_id, "day": day})
+        rows = self._all(self.sql.APPEALS_OF_DAY, {"user_id": user_id, "day": day})
         return [_appeal(r) for r in rows]
 
     def decisions(self, appeal_id: str) -> list[Decision]:
-        return [Decision(*r) for r in self._all(sql.DECISIONS, {"appeal_id": appeal_id})]
+        return [Decision(*r) for r in self._all(self.sql.DECISIONS, {"appeal_id": appeal_id})]
 
     def add_decision(self, decision: Decision) -> None:
         d = decision
-        self._execute(sql.ADD_DECISION, {
+        self._execute(self.sql.ADD_DECISION, {
             "appeal_id": d.appeal_id, "outcome": d.outcome, "reason": d.reason,
             "reviewer": d.reviewer, "decided_at": d.decided_at,
         })  # fmt: skip
 
     def appeals_for_review(self, status: str, limit: int) -> list[AppealRecord]:
-        rows = self._all(sql.APPEALS_FOR_REVIEW, {"status": status, "limit": limit})
+        rows = self._all(self.sql.APPEALS_FOR_REVIEW, {"status": status, "limit": limit})
         return [_appeal_record(r) for r in rows]
 
     def key_roles(self, key_id: str) -> list[str]:
-        return [r[0] for r in self._all(sql.KEY_ROLES, {"key_id": key_id})]
+        return [r[0] for r in self._all(self.sql.KEY_ROLES, {"key_id": key_id})]
 
     def grant_role(self, key_id: str, role: str) -> None:
-        self._execute(sql.GRANT_ROLE, {"key_id": key_id, "role": role})
+        self._execute(self.sql.GRANT_ROLE, {"key_id": key_id, "role": role})
 
     def partner_donation_lines(
         self, partner_id: str, first: date, last: date
@@ -669,7 +678,7 @@ class DuckDBTx:
         params = {"partner_id": partner_id, "first": first, "last": last}
         lines = []
         for (donation_id, day, project_id, user_id, steps, kg, sponsor_id, currency,
-             minor) in self._all(sql.PARTNER_DONATION_ROWS, params):  # fmt: skip
+             minor) in self._all(self.sql.PARTNER_DONATION_ROWS, params):  # fmt: skip
             money = None if sponsor_id is None else Money(currency, minor)
             lines.append(
                 DonationLine(donation_id, day, project_id, user_id, steps, kg, sponsor_id, money)
@@ -679,27 +688,27 @@ class DuckDBTx:
     # Where the money went: pledges, payments and confirmations.
 
     def payer(self, kind: str, payer_id: str) -> Payer | None:
-        statement = {"sponsor": sql.SPONSOR_PAYER, "challenge": sql.CHALLENGE_PAYER}[kind]
+        statement = {"sponsor": self.sql.SPONSOR_PAYER, "challenge": self.sql.CHALLENGE_PAYER}[kind]
         row = self._one(statement, {"payer_id": payer_id})
         return None if row is None else Payer(kind, *row)
 
     def partner_payers(self, partner_id: str) -> list[Payer]:
-        return [Payer(*r) for r in self._all(sql.PARTNER_PAYERS, {"partner_id": partner_id})]
+        return [Payer(*r) for r in self._all(self.sql.PARTNER_PAYERS, {"partner_id": partner_id})]
 
     def account_balance(self, account: Account) -> Balance:
         a = account
         params = {"payer_kind": a.payer_kind, "payer_id": a.payer_id,
                   "project_id": a.project_id, "currency": a.currency}  # fmt: skip
-        owed, paid = self._one(sql.ACCOUNT_BALANCE, params) or (0, 0)
+        owed, paid = self._one(self.sql.ACCOUNT_BALANCE, params) or (0, 0)
         return Balance(a.currency, int(owed), int(paid))
 
     def payment_by_key(self, partner_id: str, key: str) -> tuple[str, Payment] | None:
-        row = self._one(sql.PAYMENT_BY_KEY, {"partner_id": partner_id, "key": key})
+        row = self._one(self.sql.PAYMENT_BY_KEY, {"partner_id": partner_id, "key": key})
         return None if row is None else (row[0], _payment(row[1:]))
 
     def add_payment(self, payment: Payment, key: str, fingerprint: str) -> None:
         p = payment
-        self._execute(sql.ADD_PAYMENT, {
+        self._execute(self.sql.ADD_PAYMENT, {
             "payment_id": p.payment_id, "partner_id": p.partner_id, "payer_kind": p.payer_kind,
             "payer_id": p.payer_id, "project_id": p.project_id, "amount_minor": p.money.minor,
             "currency": p.money.currency, "reference": p.reference, "paid_on": p.paid_on,
@@ -707,12 +716,12 @@ class DuckDBTx:
         })  # fmt: skip
 
     def confirmation_by_key(self, partner_id: str, key: str) -> tuple[str, Confirmation] | None:
-        row = self._one(sql.CONFIRMATION_BY_KEY, {"partner_id": partner_id, "key": key})
+        row = self._one(self.sql.CONFIRMATION_BY_KEY, {"partner_id": partner_id, "key": key})
         return None if row is None else (row[0], _confirmation(row[1:]))
 
     def add_confirmation(self, confirmation: Confirmation, key: str, fingerprint: str) -> None:
         c = confirmation
-        self._execute(sql.ADD_CONFIRMATION, {
+        self._execute(self.sql.ADD_CONFIRMATION, {
             "confirmation_id": c.confirmation_id, "partner_id": c.partner_id,
             "project_id": c.project_id, "item": c.item, "quantity": c.quantity,
             "amount_minor": c.money.minor, "currency": c.money.currency,
@@ -722,24 +731,24 @@ class DuckDBTx:
 
     def project_balances(self, project_id: str) -> list[Balance]:
         params = {"project_id": project_id}
-        owed = [Money(c, int(m)) for c, m in self._all(sql.PROJECT_OWED, params)]
-        paid = [Money(c, int(m)) for c, m in self._all(sql.PROJECT_PAID, params)]
+        owed = [Money(c, int(m)) for c, m in self._all(self.sql.PROJECT_OWED, params)]
+        paid = [Money(c, int(m)) for c, m in self._all(self.sql.PROJECT_PAID, params)]
         return balances_of(owed, paid)
 
     def project_confirmations(self, project_id: str) -> list[Confirmation]:
-        rows = self._all(sql.PROJECT_CONFIRMATIONS, {"project_id": project_id})
+        rows = self._all(self.sql.PROJECT_CONFIRMATIONS, {"project_id": project_id})
         return [_confirmation(r) for r in rows]
 
     def partner_confirmations(self, partner_id: str) -> list[Confirmation]:
-        rows = self._all(sql.PARTNER_CONFIRMATIONS, {"partner_id": partner_id})
+        rows = self._all(self.sql.PARTNER_CONFIRMATIONS, {"partner_id": partner_id})
         return [_confirmation(r) for r in rows]
 
     def donation_pledges(self, donation_ids: Sequence[str]) -> list[tuple[Pledge, int]]:
-        rows = self._all(sql.DONATION_PLEDGES, {"donation_ids": list(donation_ids)})
+        rows = self._all(self.sql.DONATION_PLEDGES, {"donation_ids": list(donation_ids)})
         return [(_pledge(r[:-1]), int(r[-1])) for r in rows]
 
     def donation_payments(self, donation_ids: Sequence[str]) -> list[Payment]:
-        rows = self._all(sql.DONATIONS_PAYMENTS, {"donation_ids": list(donation_ids)})
+        rows = self._all(self.sql.DONATIONS_PAYMENTS, {"donation_ids": list(donation_ids)})
         return [_payment(r) for r in rows]
 
     def partner_account_months(
@@ -749,7 +758,7 @@ class DuckDBTx:
         owed, paid = (
             [AccountMonth(Account(kind, payer, project, currency), month, int(minor))
              for kind, payer, project, currency, month, minor in self._all(statement, params)]
-            for statement in (sql.PARTNER_OWED_MONTHS, sql.PARTNER_PAID_MONTHS)
+            for statement in (self.sql.PARTNER_OWED_MONTHS, self.sql.PARTNER_PAID_MONTHS)
         )  # fmt: skip
         return owed, paid
 
