@@ -44,6 +44,10 @@ class Settings:
     operator_token_value: str | None = None
     research_k: int = 10
     rate_limit_per_minute: int = 600
+    # PostgreSQL instead of the embedded DuckDB file, e.g. postgresql://greenapp@127.0.0.1/greenapp
+    database_url: str | None = None
+    pool_size: int = 10  # connections per server process (PostgreSQL only)
+    workers: int = 1  # server processes; more than one needs PostgreSQL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -72,6 +76,9 @@ class Settings:
             rate_limit_per_minute=_number(
                 env, "GREENAPP_RATE_LIMIT_PER_MINUTE", int, d.rate_limit_per_minute
             ),
+            database_url=env.get("GREENAPP_DATABASE_URL") or None,
+            pool_size=_number(env, "GREENAPP_POOL_SIZE", int, d.pool_size),
+            workers=_number(env, "GREENAPP_WORKERS", int, d.workers),
         )
 
     def __post_init__(self) -> None:
@@ -83,9 +90,23 @@ class Settings:
         for name, value in (("PORT", self.port), ("STEP_WINDOW_DAYS", self.step_window_days),
                             ("DAILY_STEP_CAP", self.daily_step_cap),
                             ("RESEARCH_K", self.research_k),
-                            ("RATE_LIMIT_PER_MINUTE", self.rate_limit_per_minute)):  # fmt: skip
+                            ("RATE_LIMIT_PER_MINUTE", self.rate_limit_per_minute),
+                            ("POOL_SIZE", self.pool_size), ("WORKERS", self.workers)):  # fmt: skip
             if value <= 0:
                 raise SettingsError(f"GREENAPP_{name} must be positive, not {value}")
+        if self.database_url is not None and not self.database_url.startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise SettingsError("GREENAPP_DATABASE_URL must be a postgresql:// URL")
+        if self.workers > 1 and self.database_url is None:
+            raise SettingsError(
+                "GREENAPP_WORKERS > 1 needs GREENAPP_DATABASE_URL: one process writes a DuckDB file"
+            )
+
+    @property
+    def store_name(self) -> str:
+        """Where the activity lives: postgresql, or the embedded duckdb file."""
+        return "duckdb" if self.database_url is None else "postgresql"
 
     def token_secret(self) -> str:
         """GREENAPP_JWT_SECRET, else a random secret kept in the data directory."""

@@ -1,3 +1,5 @@
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -6,6 +8,7 @@ from greenapp.domain.lookup import FactorTable
 from greenapp.settings import default_factor_sources
 from greenapp.store.factors.build import BuildResult, build_factor_db
 from greenapp.store.factors.reader import load_factor_table
+from tests import postgres
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,3 +28,25 @@ def built_factors(tmp_path_factory: pytest.TempPathFactory, factor_sources: Path
 def factor_table(built_factors: BuildResult) -> FactorTable:
     """The lookup over the project's real factor tables."""
     return load_factor_table(built_factors.path)
+
+
+# The store the API and server tests run against: the embedded DuckDB file (the default), or
+# PostgreSQL with GREENAPP_TEST_STORE=postgresql (./run test runs both).
+TEST_STORE = os.environ.get("GREENAPP_TEST_STORE", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A private PostgreSQL server on 127.0.0.1 with a migrated template database."""
+    with postgres.cluster() as url:
+        postgres.make_template(url)
+        yield url
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """A fresh PostgreSQL database when the suite runs on PostgreSQL, else None (DuckDB)."""
+    if TEST_STORE != "postgresql":
+        return None
+    server: str = request.getfixturevalue("postgres_server")
+    return postgres.fresh_database(server)

@@ -17,9 +17,9 @@ from greenapp.domain.savings import CarShare
 from greenapp.domain.step_checks import StepRules
 from greenapp.services.context import Context, utc_now
 from greenapp.settings import Settings
-from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.factors.build import build_factor_db
 from greenapp.store.factors.reader import load_factor_set
+from greenapp.store.opening import open_store
 from greenapp.web import schemas as s
 from greenapp.web.api.challenges import ChallengesController
 from greenapp.web.api.factors import FactorsController
@@ -76,7 +76,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        store = DuckDBActivityStore(settings.db)
+        store = open_store(settings)
         app.state.runtime = Runtime(
             store, ctx, factor_set.factors, factor_set.sources, settings.factors_db
         )

@@ -19,8 +19,9 @@ AsUser = Callable[[str], dict[str, str]]
 
 
 @pytest.fixture
-def settings(tmp_path: Path, built_factors: BuildResult) -> Settings:
+def settings(tmp_path: Path, built_factors: BuildResult, database_url: str | None) -> Settings:
     return Settings(
+        database_url=database_url,
         data_dir=tmp_path,
         factors_db=built_factors.path,
         db=tmp_path / "greenapp.duckdb",

@@ -3,13 +3,12 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 from litestar.testing import TestClient
 
 from greenapp.settings import Settings
-from greenapp.store.storage import WRITE_CONFIG
 from greenapp.web.app import create_app
+from tests import stored
 from tests.api.conftest import NOW, TODAY, AsUser, Client, problem
 
 GB_DRIVER = {
@@ -21,9 +20,7 @@ GB_DRIVER = {
 
 
 def _stored_days(settings: Settings) -> list[tuple[object, ...]]:
-    # The same process holds the file open; a second connection shares that instance.
-    with duckdb.connect(str(settings.db), config=dict(WRITE_CONFIG)) as db:
-        return db.execute("SELECT user_id, day, steps, revision FROM step_days").fetchall()
+    return stored.rows(settings, "SELECT user_id, day, steps, revision FROM step_days")
 
 
 @pytest.fixture

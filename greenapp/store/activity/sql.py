@@ -317,7 +317,7 @@ SELECT currency, sum(amount_minor) FROM (
     WHERE d.project_id = $project_id AND l.kind = 'credit'
     UNION ALL
     SELECT currency, amount_minor FROM challenge_ledger WHERE project_id = $project_id
-)
+) AS raised
 GROUP BY currency ORDER BY currency
 """
 
@@ -533,7 +533,7 @@ INSERT INTO api_key_roles VALUES ($key_id, $role) ON CONFLICT (key_id, role) DO 
 # Where the money went: pledges, payments and confirmations (see domain/payouts.py).
 
 # Every pledge: each sponsor's credit for a donation, and each challenge's match or bonus.
-_PLEDGES = """
+PLEDGES_CTE = """
 WITH pledges AS (
     SELECT l.entry_id, 'credit' AS kind, 'sponsor' AS payer_kind, l.sponsor_id AS payer_id,
            s.name AS payer_name, s.partner_id AS payer_partner_id, s.project_id, l.donation_id,
@@ -570,13 +570,13 @@ SELECT 'challenge', challenge_id, partner_id, sponsor_name, currency, NULL FROM 
 WHERE partner_id = $partner_id
 ORDER BY 1 DESC, 2
 """
-ACCOUNT_BALANCE = f"""{_PLEDGES}
+ACCOUNT_BALANCE = f"""{PLEDGES_CTE}
 SELECT (SELECT coalesce(sum(amount_minor), 0) FROM pledges WHERE {_ACCOUNT}),
        (SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE {_ACCOUNT})
 """
 # A donation's pledges, each with the sum of its account's pledges recorded before it (in the
 # order of domain/payouts.pledge_order), which is where the account's payments start paying it.
-DONATION_PLEDGES = f"""{_PLEDGES}{_DONATIONS_ACCOUNTS}, ranked AS (
+DONATION_PLEDGES = f"""{PLEDGES_CTE}{_DONATIONS_ACCOUNTS}, ranked AS (
     SELECT p.*,
            coalesce(sum(p.amount_minor) OVER (
                PARTITION BY p.payer_kind, p.payer_id, p.project_id, p.currency
@@ -604,7 +604,7 @@ VALUES ($payment_id, $partner_id, $payer_kind, $payer_id, $project_id, $amount_m
         $reference, $paid_on, $created_at, $key, $fingerprint)
 """
 # The payments of the accounts some donations' pledges are in, in the order they were recorded.
-DONATIONS_PAYMENTS = f"""{_PLEDGES}{_DONATIONS_ACCOUNTS}
+DONATIONS_PAYMENTS = f"""{PLEDGES_CTE}{_DONATIONS_ACCOUNTS}
 SELECT {PAYMENT_COLUMNS} FROM payments JOIN accounts USING (payer_kind, payer_id, project_id,
                                                              currency)
 ORDER BY created_at, payment_id
@@ -632,7 +632,7 @@ SELECT {CONFIRMATION_COLUMNS} FROM confirmations WHERE partner_id = $partner_id
 ORDER BY project_id, delivered_on, created_at, confirmation_id
 """
 
-PROJECT_OWED = f"""{_PLEDGES}
+PROJECT_OWED = f"""{PLEDGES_CTE}
 SELECT currency, sum(amount_minor) FROM pledges WHERE project_id = $project_id
 GROUP BY currency
 """
@@ -646,7 +646,7 @@ GROUP BY currency
 _PARTNER_ACCOUNTS = """
 payer_partner_id = $partner_id
 OR project_id IN (SELECT project_id FROM projects WHERE partner_id = $partner_id)"""
-PARTNER_OWED_MONTHS = f"""{_PLEDGES}
+PARTNER_OWED_MONTHS = f"""{PLEDGES_CTE}
 SELECT payer_kind, payer_id, project_id, currency,
        strftime(timezone('UTC', created_at), '%Y-%m') AS month, sum(amount_minor)
 FROM pledges WHERE {_PARTNER_ACCOUNTS}

@@ -1,0 +1,177 @@
+"""The PostgreSQL activity store, for several server processes sharing one database.
+
+Each unit of work runs in its own SERIALIZABLE transaction on a pooled connection, so every
+rule a unit checks before it writes (a budget not overspent, a key used once, a count that only
+grows) holds as if units ran one at a time, across all processes: PostgreSQL aborts a unit whose
+reads another committed unit invalidated, and the unit is run again from the start. Units that
+spend one project's budget or one challenge's cap also take a row lock first, so they queue
+instead of aborting. Nothing is kept in any process's memory between units, so a person whose
+next request reaches another process still reads their own acknowledged write.
+"""
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors
+from psycopg.adapt import Loader
+from psycopg_pool import ConnectionPool
+
+from greenapp.domain.donations import Sponsor
+from greenapp.domain.teams import Challenge, Progress
+from greenapp.store.activity.tx import DuckDBTx
+from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx
+from greenapp.store.postgres import sql
+from greenapp.store.postgres.migrations import MIGRATIONS
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# A unit aborted by a conflicting one is run again; this many times before the error stands.
+ATTEMPTS = 30
+RETRIED = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
+
+
+class PostgresTx(DuckDBTx):
+    """A unit of work on PostgreSQL: the same operations as on DuckDB, with PostgreSQL's
+    statements, and without the single-process write batch and read model."""
+
+    sql = sql.Statements()
+
+    def __init__(self, connection: psycopg.Connection[Any], writing: bool) -> None:
+        super().__init__(connection)  # type: ignore[arg-type]
+        self._writing = writing  # reads run read-only, where there is nothing to lock
+
+    @property
+    def cursor(self) -> Any:
+        raise NotImplementedError(
+            "bulk work on the raw store (ingest, backup) is for the embedded DuckDB store; "
+            "on PostgreSQL use COPY and pg_dump (see docs/deploy.md)"
+        )
+
+    def sponsors(self, project_id: str) -> list[Sponsor]:
+        if self._writing:
+            self._read(self.sql.LOCK_SPONSORS, {"project_id": project_id})
+        return super().sponsors(project_id)
+
+    def challenge_progress(self, challenge: Challenge) -> Progress:
+        if self._writing:
+            self._read(self.sql.LOCK_CHALLENGE, {"challenge_id": challenge.challenge_id})
+        return super().challenge_progress(challenge)
+
+
+class _WholeNumeric(Loader):
+    """NUMERIC arrives only as sum() over BIGINT columns (the schema has no NUMERIC column), so
+    it is whole: load it as int, as DuckDB's sums are."""
+
+    def load(self, data: Any) -> int | Decimal:
+        value = Decimal(bytes(data).decode())
+        return int(value) if value == value.to_integral_value() else value
+
+
+def _configure(connection: psycopg.Connection[Any]) -> None:
+    connection.adapters.register_loader("numeric", _WholeNumeric)
+    connection.execute("SET TIME ZONE 'UTC'")
+    connection.commit()
+
+
+class PostgresActivityStore:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = url
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=pool_size, configure=_configure, open=True,
+            kwargs={"autocommit": True}, name="greenapp",
+        )  # fmt: skip
+        self._threads = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="pg-unit")
+        with self._pool.connection() as connection:
+            migrate(connection)
+        self.commits = 0
+        self.retries = 0  # units run again after a conflict, for benchmarks and tests
+
+    def read(self, work: Callable[[StoreTx], T]) -> T:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return work(PostgresTx(connection, writing=False))
+
+    def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._pool.connection() as connection, connection.transaction():
+                    connection.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+                    result = work(PostgresTx(connection, writing=True))
+                self.commits += 1
+                return result
+            except RETRIED:
+                if attempt == ATTEMPTS:
+                    raise
+                self.retries += 1
+                time.sleep(random.uniform(0, 0.002 * attempt))  # let the other unit finish
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, self.write, work, preload)
+
+    def export_research(
+        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
+    ) -> ExportResult:
+        from greenapp.store.postgres.export import export_research
+
+        return export_research(self._pool, factors_db, out, k, parquet_dir)
+
+    def memory_view(self) -> "NothingInMemory":
+        return NothingInMemory()
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        self._pool.close()
+
+
+class NothingInMemory:
+    """This store keeps nothing in memory: every read goes to PostgreSQL."""
+
+    def read(self, work: Callable[[StoreTx], T]) -> T:
+        raise NotInMemory
+
+    def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        raise NotInMemory
+
+    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
+        raise NotInMemory
+
+    def export_research(
+        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
+    ) -> ExportResult:
+        raise NotInMemory
+
+    def memory_view(self) -> "NothingInMemory":
+        return self
+
+    def close(self) -> None:
+        raise NotInMemory
+
+
+def migrate(connection: psycopg.Connection[Any]) -> list[int]:
+    """Apply every migration not yet recorded, one process at a time; return those applied."""
+    done = []
+    with connection.transaction():
+        connection.execute(sql.MIGRATION_LOCK)
+        connection.execute(sql.CREATE_MIGRATIONS)
+        rows = connection.execute("SELECT version FROM schema_migrations").fetchall()
+        applied = {row[0] for row in rows}
+        for version, name, statements in MIGRATIONS:
+            if version in applied:
+                continue
+            connection.execute(statements)
+            connection.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name)
+            )
+            done.append(version)
+    return done
