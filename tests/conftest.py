@@ -33,14 +33,17 @@ def factor_table(built_factors: BuildResult) -> FactorTable:
 # The store the API and server tests run against: the embedded DuckDB file (the default), or
 # PostgreSQL with GREENAPP_TEST_STORE=postgresql (./run test runs both).
 TEST_STORE = os.environ.get("GREENAPP_TEST_STORE", "duckdb")
+POSTGRES_SERVER = "GREENAPP_TEST_POSTGRES_SERVER"  # where servers started by tests find it
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=TEST_STORE == "postgresql")
 def postgres_server() -> Iterator[str]:
     """A private PostgreSQL server on 127.0.0.1 with a migrated template database."""
     with postgres.cluster() as url:
         postgres.make_template(url)
+        os.environ[POSTGRES_SERVER] = url
         yield url
+        del os.environ[POSTGRES_SERVER]
 
 
 @pytest.fixture
@@ -50,3 +53,9 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
         return None
     server: str = request.getfixturevalue("postgres_server")
     return postgres.fresh_database(server)
+
+
+duckdb_only = pytest.mark.skipif(
+    TEST_STORE == "postgresql",
+    reason="file backups and CSV ingest are the embedded store's; PostgreSQL has pg_dump and COPY",
+)

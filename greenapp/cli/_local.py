@@ -1,20 +1,21 @@
-"""Opening the store file from a command, which only works while no server holds it."""
-
-from pathlib import Path
+"""Opening the store from a command: PostgreSQL at any time, a DuckDB file only while no server
+holds it."""
 
 import duckdb
 from rich.console import Console
 
-from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.settings import Settings
+from greenapp.store.opening import open_store
+from greenapp.store.ports import ActivityStore
 
 
-def local_store(path: Path, instead: str) -> DuckDBActivityStore | None:
-    """The store at ``path``, or None after saying why not and what to do ``instead``."""
+def local_store(settings: Settings, instead: str) -> ActivityStore | None:
+    """The store ``settings`` name, or None after saying why not and what to do ``instead``."""
     try:
-        return DuckDBActivityStore(path)
+        return open_store(settings)
     except duckdb.IOException as error:
         Console(stderr=True).print(
-            f"[red]cannot open {path}: {error}[/]\n"
+            f"[red]cannot open {settings.db}: {error}[/]\n"
             f"Only one process can write a DuckDB file: stop greenapp serve first, or {instead}."
         )
         return None

@@ -34,7 +34,7 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    store = local_store(settings.db, WHILE_SERVING)
+    store = local_store(settings, WHILE_SERVING)
     if store is None:
         return 1
     try:
@@ -55,7 +55,7 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 def run_decide(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=True, highlight=False)
     ensure_factor_db(settings, console)
-    store = local_store(settings.db, WHILE_SERVING)
+    store = local_store(settings, WHILE_SERVING)
     if store is None:
         return 1
     try:

@@ -27,6 +27,9 @@ def with_store(
     local: Callable[[DuckDBActivityStore], T],
     remote: Callable[[Callable[[str, dict[str, Any]], dict[str, Any]]], T],
 ) -> T:
+    if settings.database_url is not None:
+        # Every server process is a peer on PostgreSQL; ask the one at GREENAPP_HOST:PORT.
+        return remote(lambda path, body: _call_server(settings, path, body))
     try:
         store = DuckDBActivityStore(settings.db)
     except duckdb.IOException:

@@ -34,7 +34,7 @@ def run_create(args: argparse.Namespace, settings: Settings) -> int:
     console = Console(soft_wrap=True, highlight=False)
     ensure_factor_db(settings, console)
     store = local_store(
-        settings.db, "issue more keys for an existing partner with POST /api/v1/partner/keys"
+        settings, "issue more keys for an existing partner with POST /api/v1/partner/keys"
     )
     if store is None:
         return 1
@@ -43,7 +43,8 @@ def run_create(args: argparse.Namespace, settings: Settings) -> int:
         partner, key = create_partner(store, ctx, args.name, reviewer=args.reviewer)
     finally:
         store.close()
-    console.print(f"partner {partner.partner_id} ({partner.name}) in {settings.db}")
+    where = settings.db if settings.database_url is None else "PostgreSQL"
+    console.print(f"partner {partner.partner_id} ({partner.name}) in {where}")
     if args.reviewer:
         console.print("the key may review appeals of flagged days")
     console.print("API key (shown once; greenapp keeps only its digest):")
@@ -54,7 +55,7 @@ def run_create(args: argparse.Namespace, settings: Settings) -> int:
 def run_grant_reviewer(args: argparse.Namespace, settings: Settings) -> int:
     parsed = parse_key(args.key_id)  # a whole key works too; only its id is used
     key_id = parsed[0] if parsed else args.key_id
-    store = local_store(settings.db, "grant the role later")
+    store = local_store(settings, "grant the role later")
     if store is None:
         return 1
     try:

@@ -13,10 +13,10 @@ from rich.progress import Progress
 
 from greenapp.services.demo import FIRST_DEMO_USER, demo_people, is_seeded, seed_demo
 from greenapp.settings import Settings
-from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.factors.build import build_factor_db, factor_set_version
 from greenapp.store.factors.reader import load_factor_set, open_factor_db, read_factor_set_info
 from greenapp.store.factors.source_tables import table_files
+from greenapp.store.opening import open_store
 from greenapp.web.app import context_for
 from greenapp.web.auth import make_token
 
@@ -26,6 +26,10 @@ def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     serve.add_argument("--demo", action="store_true", help="use a demo store with 90 days of data")
     serve.add_argument("--host", help="address to listen on (default: $GREENAPP_HOST)")
     serve.add_argument("--port", type=int, help="port (default: $GREENAPP_PORT)")
+    serve.add_argument(
+        "--workers", type=int, help="server processes (default: $GREENAPP_WORKERS; >1 needs "
+        "GREENAPP_DATABASE_URL)",
+    )  # fmt: skip
     serve.set_defaults(run=run_serve)
 
     token = commands.add_parser("token", help="print a bearer token for USER, for local use")
@@ -56,7 +60,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.demo:
         settings = replace(settings, db=settings.data_dir / "demo.duckdb")
-    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port,
+                       workers=args.workers or settings.workers)  # fmt: skip
     ensure_factor_db(settings, console)
     if args.demo:
         _seed(settings, console)
@@ -68,7 +73,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=settings.port,
         interface=Interfaces.ASGI,
         factory=True,
-        workers=1,  # DuckDB allows one writing process per file
+        workers=settings.workers,  # more than one only on PostgreSQL (see Settings)
+        respawn_failed_workers=True,
         log_access=False,
     ).serve()
     return 0
@@ -86,10 +92,11 @@ def ensure_factor_db(settings: Settings, console: Console) -> None:
 
 
 def _seed(settings: Settings, console: Console) -> None:
-    store = DuckDBActivityStore(settings.db)
+    store = open_store(settings)
+    where = settings.db if settings.database_url is None else "PostgreSQL"
     try:
         if is_seeded(store):
-            console.print(f"demo store: {settings.db} (already seeded)")
+            console.print(f"demo store: {where} (already seeded)")
             return
         ctx = context_for(settings, load_factor_set(settings.factors_db).table)
         with Progress(console=console, transient=True) as progress:
@@ -101,7 +108,7 @@ def _seed(settings: Settings, console: Console) -> None:
         key_file.write_text(seeded.partner_key)
         key_file.chmod(0o600)
         console.print(
-            f"demo store: {settings.db} ({seeded.days} days of steps, {seeded.donations} donations)"
+            f"demo store: {where} ({seeded.days} days of steps, {seeded.donations} donations)"
         )
     finally:
         store.close()

@@ -16,6 +16,8 @@ import pytest
 from greenapp.settings import Settings
 from greenapp.store.factors.build import BuildResult
 from greenapp.web.auth import make_token
+from tests import postgres
+from tests.conftest import POSTGRES_SERVER, TEST_STORE
 
 SECRET = "an-end-to-end-secret-that-is-long-enough"
 
@@ -29,11 +31,21 @@ def free_port() -> int:
 
 @dataclass
 class Server:
+    """``greenapp serve`` on the store the suite runs on: its own DuckDB file, or a fresh
+    PostgreSQL database served by two worker processes."""
+
     data_dir: Path
     factors_db: Path
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] | None = None
+    database_url: str | None = None
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        if TEST_STORE == "postgresql" and self.database_url is None:
+            self.database_url = postgres.fresh_database(os.environ[POSTGRES_SERVER])
+            self.workers = 2
 
     @property
     def url(self) -> str:
@@ -45,6 +57,8 @@ class Server:
             "GREENAPP_DATA_DIR": str(self.data_dir),
             "GREENAPP_FACTORS_DB": str(self.factors_db),
             "GREENAPP_JWT_SECRET": SECRET,
+            "GREENAPP_WORKERS": str(self.workers),
+            **({"GREENAPP_DATABASE_URL": self.database_url} if self.database_url else {}),
             **(self.extra_env or {}),
         }
 

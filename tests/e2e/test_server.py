@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
+from tests.conftest import duckdb_only
 from tests.e2e.conftest import Server
 
 
@@ -131,6 +132,7 @@ def test_operator_endpoints_need_the_operator_token(server: Server) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@duckdb_only
 def test_ingest_goes_through_the_running_server(server: Server, tmp_path: Path) -> None:
     file = tmp_path / "history.csv"
     file.write_text(f"user,date,steps\nhistoric,{today()},6543\nhistoric,2020-01-01,-3\n")

@@ -11,6 +11,7 @@ import duckdb
 import httpx
 
 from greenapp.store.activity.backup import TABLES
+from tests.conftest import duckdb_only
 from tests.reliability.conftest import make_project
 
 
@@ -25,6 +26,7 @@ def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
 
 
+@duckdb_only
 def test_a_backup_taken_under_load_restores_exactly(server: Any, tmp_path: Path) -> None:
     running, key = server
     project_id = make_project(running, key)

@@ -25,6 +25,7 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
 from greenapp.domain.donations import Sponsor
+from greenapp.domain.errors import RuleBroken
 from greenapp.domain.teams import Challenge, Progress
 from greenapp.store.activity.tx import DuckDBTx
 from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx
@@ -51,9 +52,9 @@ class PostgresTx(DuckDBTx):
 
     @property
     def cursor(self) -> Any:
-        raise NotImplementedError(
-            "bulk work on the raw store (ingest, backup) is for the embedded DuckDB store; "
-            "on PostgreSQL use COPY and pg_dump (see docs/deploy.md)"
+        raise RuleBroken(
+            "bulk ingest of CSV files is for the embedded DuckDB store; on PostgreSQL, load "
+            "history with COPY (see docs/deploy.md)"
         )
 
     def sponsors(self, project_id: str) -> list[Sponsor]:
