@@ -59,3 +59,7 @@ duckdb_only = pytest.mark.skipif(
     TEST_STORE == "postgresql",
     reason="file backups and CSV ingest are the embedded store's; PostgreSQL has pg_dump and COPY",
 )
+
+postgres_only = pytest.mark.skipif(
+    TEST_STORE != "postgresql", reason="several server processes need PostgreSQL"
+)

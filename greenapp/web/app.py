@@ -1,5 +1,6 @@
 """The Litestar application: ``create_app(settings)`` wires store, factors, auth and routes."""
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -39,7 +40,7 @@ from greenapp.web.runtime import Runtime, RuntimeDep
 
 @get("/healthz", summary="Liveness and the factor-set version", tags=["service"])
 async def healthz(runtime: RuntimeDep) -> s.HealthOut:
-    return s.HealthOut(status="ok", factor_set_version=runtime.ctx.factors.version)
+    return s.HealthOut("ok", runtime.ctx.factors.version, os.getpid())
 
 
 def _runtime_from(state: State) -> Runtime:
@@ -78,8 +79,9 @@ def create_app(settings: Settings, clock: Callable[[], datetime] | None = None) 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         store = open_store(settings)
         app.state.runtime = Runtime(
-            store, ctx, factor_set.factors, factor_set.sources, settings.factors_db
-        )
+            store, ctx, factor_set.factors, factor_set.sources, settings.factors_db,
+            remembers_people=settings.database_url is None,
+        )  # fmt: skip
         app.state.operator_token = settings.operator_token()
         app.state.token_secret = settings.token_secret()
         try:

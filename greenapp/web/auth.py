@@ -91,7 +91,8 @@ async def _person(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) 
     # seen by this process are remembered, so later requests skip the store (erasure forgets).
     if user_id not in runtime.known_people:
         await anyio.to_thread.run_sync(profile_of, runtime.store, runtime.ctx, user_id)
-        runtime.known_people.add(user_id)
+        if runtime.remembers_people:
+            runtime.known_people.add(user_id)
     return Person(user_id)
 
 

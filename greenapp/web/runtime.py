@@ -19,6 +19,9 @@ class Runtime:
     factors_db: Path
     # Ids of people who exist in the store, as far as this process has seen (see web/auth.py).
     known_people: set[str] = field(default_factory=set)
+    # Only where this process is the store's one writer: with several processes, another one
+    # may have erased a person this one remembers.
+    remembers_people: bool = True
 
 
 # How handlers ask for the runtime (Litestar injects it by this parameter name).

@@ -198,6 +198,7 @@ class FactorsOut(Struct, frozen=True):
 class HealthOut(Struct, frozen=True):
     status: str
     factor_set_version: str
+    process: Annotated[int, Meta(description="The id of the server process that answered")]
 
 
 # Giving: donations, projects and the partner API.
