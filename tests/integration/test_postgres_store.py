@@ -1,0 +1,118 @@
+"""The PostgreSQL store against the embedded one: the same activity gives the same research
+export, and its rules hold across concurrent units of work."""
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from greenapp.domain.activity import TripReport
+from greenapp.domain.donations import Project
+from greenapp.domain.errors import Conflict
+from greenapp.domain.lookup import FactorTable
+from greenapp.domain.money import Money
+from greenapp.domain.people import Car, Profile
+from greenapp.domain.savings import CarShare
+from greenapp.domain.step_checks import StepReport, Track
+from greenapp.services import activity, giving, partners, people
+from greenapp.services.context import Context
+from greenapp.store.activity.store import DuckDBActivityStore
+from greenapp.store.factors.build import BuildResult
+from greenapp.store.ports import ActivityStore
+from greenapp.store.postgres.store import PostgresActivityStore
+from tests import postgres
+
+TODAY = date(2026, 11, 20)
+WALKERS = [f"walker-{n}" for n in range(12)]
+EXPORTED = ("daily_activity", "trips", "donations", "projects", "region_daily", "mode_monthly")
+
+
+def _fill(store: ActivityStore, ctx: Context) -> None:
+    partner, _ = partners.create_partner(store, ctx, "Trust")
+    opens, closes = TODAY - timedelta(days=30), TODAY + timedelta(days=5)
+    project = Project("pj_same", partner.partner_id, {"en": "Trees"}, {"en": "Plant."}, "steps",
+                      10**7, None, opens, closes, 1000)  # fmt: skip
+    partners.save_project(store, ctx, partner, project, creating=True)
+    sponsor = partners.add_sponsor(store, ctx, partner, "pj_same", "S", Money("CNY", 50))
+    partners.fund(store, ctx, partner, sponsor.sponsor_id, Money("CNY", 10**6), key="b")
+    for n, user in enumerate(WALKERS):
+        people.update_profile(store, ctx, user, Profile("GB", car=Car("petrol", "medium")))
+        for back in range(3):
+            track = Track(3000, 2400, 9) if n % 2 else None
+            report = StepReport(TODAY - timedelta(days=back), 4000 + 500 * n, track=track)
+            activity.record_steps(store, ctx, user, report)
+        activity.record_trip(store, ctx, user, TripReport(TODAY, "bus", "car", 5.0), f"t-{n}")
+        if n % 3 == 0:
+            giving.donate(store, ctx, user, "pj_same", TODAY, key=f"d-{n}")
+
+
+def _table(path: Path, name: str) -> list[tuple[Any, ...]]:
+    """A table of the export without its pseudonyms (random in every export), sorted."""
+    with duckdb.connect(str(path), read_only=True) as db:
+        columns = [c[0] for c in db.execute(f"DESCRIBE {name}").fetchall() if c[0] != "pseudonym"]
+        return sorted(db.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall(), key=repr)
+
+
+@pytest.fixture
+def ctx(factor_table: FactorTable) -> Context:
+    return Context(factor_table, CarShare(0.05, 0.02, 0.2),
+                   clock=lambda: datetime(2026, 11, 20, 20, tzinfo=UTC))  # fmt: skip
+
+
+def test_both_stores_write_the_same_research_export(
+    tmp_path: Path, ctx: Context, postgres_server: str, built_factors: BuildResult
+) -> None:
+    embedded = DuckDBActivityStore(tmp_path / "store.duckdb")
+    shared = PostgresActivityStore(postgres.fresh_database(postgres_server), pool_size=2)
+    exports = {}
+    for name, store in (("duckdb", embedded), ("postgresql", shared)):
+        try:
+            _fill(store, ctx)
+            exports[name] = tmp_path / f"{name}.duckdb"
+            store.export_research(built_factors.path, exports[name], k=3)
+        finally:
+            store.close()
+    for table in EXPORTED:
+        from_duckdb = _table(exports["duckdb"], table)
+        assert from_duckdb, table
+        assert _table(exports["postgresql"], table) == from_duckdb, table
+
+
+def _race(calls: list[Callable[[], Any]]) -> list[Any]:
+    def outcome(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Conflict as refused:
+            return refused
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(outcome, calls))
+
+
+def test_concurrent_donations_on_postgresql_never_overspend(
+    ctx: Context, postgres_server: str
+) -> None:
+    store = PostgresActivityStore(postgres.fresh_database(postgres_server), pool_size=16)
+    try:
+        partner, _ = partners.create_partner(store, ctx, "T")
+        opens, closes = TODAY - timedelta(days=5), TODAY + timedelta(days=5)
+        project = Project("pj_race", partner.partner_id, {"en": "P"}, {"en": "S"}, "steps",
+                          10**6, None, opens, closes, 0)  # fmt: skip
+        partners.save_project(store, ctx, partner, project, creating=True)
+        sponsor = partners.add_sponsor(store, ctx, partner, "pj_race", "S", Money("CNY", 100))
+        partners.fund(store, ctx, partner, sponsor.sponsor_id, Money("CNY", 750), key="f")
+        donors = [f"d{n}" for n in range(16)]
+        for user_id in donors:
+            activity.record_steps(store, ctx, user_id, StepReport(TODAY, 10_000))
+        answers = _race([lambda u=u: giving.donate(store, ctx, u, "pj_race", TODAY, f"k-{u}")
+                         for u in donors])  # fmt: skip
+        paid = [sum(c.money.minor for c in a[0].credits) for a in answers if isinstance(a, tuple)]
+        assert sorted(paid) == [50] + [100] * 7  # 750 fen: seven full credits and one of 50
+        assert all("no budget left" in str(a) for a in answers if not isinstance(a, tuple))
+        assert store.read(lambda tx: tx.sponsors("pj_race"))[0].budget_left == Money("CNY", 0)
+    finally:
+        store.close()
