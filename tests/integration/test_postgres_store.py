@@ -4,6 +4,7 @@ export, and its rules hold across concurrent units of work."""
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_concurrent_donations_on_postgresql_never_overspend(
         donors = [f"d{n}" for n in range(16)]
         for user_id in donors:
             activity.record_steps(store, ctx, user_id, StepReport(TODAY, 10_000))
-        answers = _race([lambda u=u: giving.donate(store, ctx, u, "pj_race", TODAY, f"k-{u}")
+        answers = _race([partial(giving.donate, store, ctx, u, "pj_race", TODAY, f"k-{u}")
                          for u in donors])  # fmt: skip
         paid = [sum(c.money.minor for c in a[0].credits) for a in answers if isinstance(a, tuple)]
         assert sorted(paid) == [50] + [100] * 7  # 750 fen: seven full credits and one of 50
