@@ -38,8 +38,9 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
+def cluster(durable: bool = False) -> Iterator[str]:
     """Start a server in a new temporary directory; yield the URL of its ``postgres`` database.
+    Only a ``durable`` one syncs its commits to disk, as a production server does.
 
     The directory is made here rather than by pytest, whose folders only their owner may enter:
     as root the server runs as the postgres user, which must own its files."""
@@ -56,10 +57,9 @@ def cluster() -> Iterator[str]:
                                  "--auth=trust", "-E", "UTF8", "--no-sync"]),
                    check=True, capture_output=True)  # fmt: skip
     port = _free_port()
-    # Durability is not under test here: fsync off keeps the suite fast.
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off "
-               "-c max_connections=300")  # fmt: skip
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c max_connections=300"
+    if not durable:  # the tests do not test PostgreSQL's durability; this keeps them fast
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     subprocess.run(_as_postgres([str(found / "pg_ctl"), "-D", str(data), "-o", options, "-w",
                                  "-l", str(directory / "server.log"), "start"]),
                    check=True, capture_output=True)  # fmt: skip

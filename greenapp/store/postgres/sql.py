@@ -59,6 +59,14 @@ SELECT * FROM unnest(%(entry_id)s::text[], %(challenge_id)s::text[], %(kind)s::t
                      %(project_id)s::text[], %(now)s::timestamptz[])
 """
 
+# A person's own kg avoided over a period, to place among the region's kept totals.
+PERSON_KG: Final = """
+SELECT coalesce((SELECT sum(kg_co2e_avoided) FROM step_days
+                 WHERE user_id = %(user_id)s AND day BETWEEN %(first)s AND %(last)s), 0)
+     + coalesce((SELECT sum(kg_co2e_avoided) FROM trips
+                 WHERE user_id = %(user_id)s AND day BETWEEN %(first)s AND %(last)s), 0)
+"""
+
 _DONATION_COLUMNS: Final = """
 d.donation_id, d.user_id, d.project_id, d.day, d.steps, d.km, d.kg_co2e, d.kg_low, d.kg_high,
 d.factor_set_version, d.created_at, d.locale,

@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +27,9 @@ from psycopg_pool import ConnectionPool
 
 from greenapp.domain.donations import Sponsor
 from greenapp.domain.errors import RuleBroken
+from greenapp.domain.footprint import Standing
 from greenapp.domain.teams import Challenge, Progress
+from greenapp.store.activity.people_cache import Standings
 from greenapp.store.activity.tx import DuckDBTx
 from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx
 from greenapp.store.postgres import sql
@@ -46,9 +49,12 @@ class PostgresTx(DuckDBTx):
 
     sql = sql.Statements()
 
-    def __init__(self, connection: psycopg.Connection[Any], writing: bool) -> None:
-        super().__init__(connection)  # type: ignore[arg-type]
+    def __init__(
+        self, connection: psycopg.Connection[Any], writing: bool, standings: Standings
+    ) -> None:
+        super().__init__(connection, standings=standings)  # type: ignore[arg-type]
         self._writing = writing  # reads run read-only, where there is nothing to lock
+        self._region_totals = standings
 
     @property
     def cursor(self) -> Any:
@@ -61,6 +67,16 @@ class PostgresTx(DuckDBTx):
         if self._writing:
             self._read(self.sql.LOCK_SPONSORS, {"project_id": project_id})
         return super().sponsors(project_id)
+
+    def standing(self, user_id: str, region: str, first: date, last: date) -> Standing | None:
+        """As on DuckDB: the person's own total fresh, the others' kept for up to a minute by
+        this process (see Standings), instead of ranking the whole region on every request."""
+        own = self._one(self.sql.PERSON_KG, {"user_id": user_id, "first": first, "last": last})
+        params = {"region": region, "first": first, "last": last}
+        return self._region_totals.standing(
+            region, first, last, user_id, float(own[0]) if own else 0.0,
+            lambda: [(r[0], r[1]) for r in self._all(self.sql.REGION_TOTALS, params)],
+        )  # fmt: skip
 
     def challenge_progress(self, challenge: Challenge) -> Progress:
         if self._writing:
@@ -93,20 +109,21 @@ class PostgresActivityStore:
         self._threads = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="pg-unit")
         with self._pool.connection() as connection:
             migrate(connection)
+        self._standings = Standings()
         self.commits = 0
         self.retries = 0  # units run again after a conflict, for benchmarks and tests
 
     def read(self, work: Callable[[StoreTx], T]) -> T:
         with self._pool.connection() as connection, connection.transaction():
             connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return work(PostgresTx(connection, writing=False))
+            return work(PostgresTx(connection, False, self._standings))
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self._pool.connection() as connection, connection.transaction():
                     connection.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-                    result = work(PostgresTx(connection, writing=True))
+                    result = work(PostgresTx(connection, True, self._standings))
                 self.commits += 1
                 return result
             except RETRIED:
