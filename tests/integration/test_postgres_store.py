@@ -117,3 +117,18 @@ def test_concurrent_donations_on_postgresql_never_overspend(
         assert store.read(lambda tx: tx.sponsors("pj_race"))[0].budget_left == Money("CNY", 0)
     finally:
         store.close()
+
+
+def test_writes_are_serializable_and_reads_one_read_only_snapshot(postgres_server: str) -> None:
+    store = PostgresActivityStore(postgres.fresh_database(postgres_server), pool_size=1)
+    try:
+
+        def settings_seen(tx: Any) -> tuple[Any, ...]:
+            return tx._one("SELECT current_setting('transaction_isolation'), "
+                           "current_setting('transaction_read_only')", {})  # fmt: skip
+
+        assert store.write(settings_seen) == ("serializable", "off")
+        assert store.read(settings_seen) == ("repeatable read", "on")
+        assert store.write(settings_seen) == ("serializable", "off")  # the same pooled connection
+    finally:
+        store.close()

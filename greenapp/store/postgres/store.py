@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import errors
+from psycopg import IsolationLevel, errors
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
@@ -114,16 +114,20 @@ class PostgresActivityStore:
         self.retries = 0  # units run again after a conflict, for benchmarks and tests
 
     def read(self, work: Callable[[StoreTx], T]) -> T:
-        with self._pool.connection() as connection, connection.transaction():
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return work(PostgresTx(connection, False, self._standings))
+        with self._pool.connection() as connection:
+            # Applied by the transaction's own BEGIN: no extra round trip.
+            connection.isolation_level, connection.read_only = IsolationLevel.REPEATABLE_READ, True
+            with connection.transaction():
+                return work(PostgresTx(connection, False, self._standings))
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                with self._pool.connection() as connection, connection.transaction():
-                    connection.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-                    result = work(PostgresTx(connection, True, self._standings))
+                with self._pool.connection() as connection:
+                    connection.isolation_level = IsolationLevel.SERIALIZABLE
+                    connection.read_only = False
+                    with connection.transaction():
+                        result = work(PostgresTx(connection, True, self._standings))
                 self.commits += 1
                 return result
             except RETRIED:
