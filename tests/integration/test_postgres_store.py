@@ -126,7 +126,7 @@ def test_writes_are_serializable_and_reads_one_read_only_snapshot(postgres_serve
     store = PostgresActivityStore(postgres.fresh_database(postgres_server), pool_size=1)
     try:
 
-        def settings_seen(tx: Any) -> tuple[Any, ...]:
+        def settings_seen(tx: Any) -> Any:
             return tx._one("SELECT current_setting('transaction_isolation'), "
                            "current_setting('transaction_read_only')", {})  # fmt: skip
 
