@@ -29,6 +29,11 @@ from greenapp.domain.teams import BoardRow, Challenge, Match, Membership, Progre
 T = TypeVar("T")
 
 
+class StoreUnavailable(Exception):
+    """The store cannot take the work now (its database is unreachable or overloaded); nothing
+    was changed, and the same request may be sent again shortly."""
+
+
 class NotInMemory(Exception):
     """A memory-only read needed the database; the caller retries the ordinary way."""
 

@@ -25,6 +25,7 @@ from greenapp.domain.errors import (
     NotFound,
     RuleBroken,
 )
+from greenapp.store.ports import StoreUnavailable
 
 log = logging.getLogger("greenapp.web")
 
@@ -45,7 +46,9 @@ TITLES = {
     409: "Conflict",
     422: "Rule broken",
     500: "Internal error",
+    503: "Unavailable",
 }
+RETRY_AFTER_SECONDS = 1
 
 
 def problem_type(code: str) -> str:
@@ -83,6 +86,18 @@ def _from_http(error: HTTPException) -> ProblemDetailsException:
     )
 
 
+def _from_unavailable(error: StoreUnavailable) -> ProblemDetailsException:
+    """Nothing was changed; the client may send the same request again (with its
+    Idempotency-Key, if it had one) after Retry-After seconds."""
+    return ProblemDetailsException(
+        detail=str(error),
+        status_code=503,
+        type_=problem_type("unavailable"),
+        title=TITLES[503],
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def _from_unexpected(error: Exception) -> ProblemDetailsException:
     """A bug, not the client's fault: logged in full, answered without internals."""
     log.error("unhandled error", exc_info=error)
@@ -113,6 +128,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
             exception_to_problem_detail_map={
                 DomainError: _from_domain,
                 HTTPException: _from_http,
+                StoreUnavailable: _from_unavailable,
                 Exception: _from_unexpected,
             }
         )

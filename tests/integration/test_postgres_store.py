@@ -1,6 +1,7 @@
 """The PostgreSQL store against the embedded one: the same activity gives the same research
 export, and its rules hold across concurrent units of work."""
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,7 @@ from greenapp.services import activity, giving, partners, people
 from greenapp.services.context import Context
 from greenapp.store.activity.store import DuckDBActivityStore
 from greenapp.store.factors.build import BuildResult
-from greenapp.store.ports import ActivityStore
+from greenapp.store.ports import ActivityStore, StoreUnavailable
 from greenapp.store.postgres.store import PostgresActivityStore
 from tests import postgres
 
@@ -135,3 +136,27 @@ def test_writes_are_serializable_and_reads_one_read_only_snapshot(postgres_serve
         assert store.write(settings_seen) == ("serializable", "off")  # the same pooled connection
     finally:
         store.close()
+
+
+def test_a_unit_that_finds_no_free_connection_is_refused_as_unavailable(
+    postgres_server: str,
+) -> None:
+    store = PostgresActivityStore(postgres.fresh_database(postgres_server), pool_size=1,
+                                  wait_for_connection=0.3)  # fmt: skip
+    held, release = threading.Event(), threading.Event()
+
+    def hold(tx: Any) -> None:
+        held.set()
+        release.wait(10)
+
+    holder = threading.Thread(target=store.write, args=(hold,))
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(StoreUnavailable, match="no database connection was free"):
+            store.read(lambda tx: tx.person("ana"))
+    finally:
+        release.set()
+        holder.join()
+    assert store.read(lambda tx: tx.person("ana")) is None  # served again once one is free
+    store.close()

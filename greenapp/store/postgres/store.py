@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import IsolationLevel, errors
 from psycopg.adapt import Loader
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from greenapp.domain.donations import Sponsor
 from greenapp.domain.errors import RuleBroken
@@ -31,7 +31,7 @@ from greenapp.domain.footprint import Standing
 from greenapp.domain.teams import Challenge, Progress
 from greenapp.store.activity.people_cache import Standings
 from greenapp.store.activity.tx import DuckDBTx
-from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx
+from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx, StoreUnavailable
 from greenapp.store.postgres import sql
 from greenapp.store.postgres.migrations import MIGRATIONS
 
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 # A unit aborted by a conflicting one is run again; this many times before the error stands.
 ATTEMPTS = 30
 RETRIED = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
+WAIT_FOR_CONNECTION = 10.0  # seconds a unit waits for a pooled connection before giving up
 
 
 class PostgresTx(DuckDBTx):
@@ -100,11 +101,13 @@ def _configure(connection: psycopg.Connection[Any]) -> None:
 
 
 class PostgresActivityStore:
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, pool_size: int = 10, wait_for_connection: float = WAIT_FOR_CONNECTION
+    ) -> None:
         self.url = url
         self._pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, configure=_configure, open=True,
-            kwargs={"autocommit": True}, name="greenapp",
+            kwargs={"autocommit": True}, name="greenapp", timeout=wait_for_connection,
         )  # fmt: skip
         self._threads = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="pg-unit")
         with self._pool.connection() as connection:
@@ -114,11 +117,15 @@ class PostgresActivityStore:
         self.retries = 0  # units run again after a conflict, for benchmarks and tests
 
     def read(self, work: Callable[[StoreTx], T]) -> T:
-        with self._pool.connection() as connection:
-            # Applied by the transaction's own BEGIN: no extra round trip.
-            connection.isolation_level, connection.read_only = IsolationLevel.REPEATABLE_READ, True
-            with connection.transaction():
-                return work(PostgresTx(connection, False, self._standings))
+        try:
+            with self._pool.connection() as connection:
+                # Applied by the transaction's own BEGIN: no extra round trip.
+                connection.isolation_level = IsolationLevel.REPEATABLE_READ
+                connection.read_only = True
+                with connection.transaction():
+                    return work(PostgresTx(connection, False, self._standings))
+        except psycopg.OperationalError as error:
+            raise _unavailable(error) from error
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         for attempt in range(1, ATTEMPTS + 1):
@@ -130,11 +137,15 @@ class PostgresActivityStore:
                         result = work(PostgresTx(connection, True, self._standings))
                 self.commits += 1
                 return result
-            except RETRIED:
+            except RETRIED as conflict:
                 if attempt == ATTEMPTS:
-                    raise
+                    raise StoreUnavailable(
+                        "too many requests are changing the same records at once; try again"
+                    ) from conflict
                 self.retries += 1
                 time.sleep(random.uniform(0, 0.002 * attempt))  # let the other unit finish
+            except psycopg.OperationalError as error:
+                raise _unavailable(error) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
@@ -178,6 +189,13 @@ class NothingInMemory:
 
     def close(self) -> None:
         raise NotInMemory
+
+
+def _unavailable(error: psycopg.OperationalError) -> StoreUnavailable:
+    log.warning("PostgreSQL unavailable: %s", error)
+    if isinstance(error, PoolTimeout):
+        return StoreUnavailable("greenapp is busy: no database connection was free; try again")
+    return StoreUnavailable("greenapp cannot reach its database just now; try again")
 
 
 def migrate(connection: psycopg.Connection[Any]) -> list[int]:
