@@ -5,8 +5,9 @@ rule a unit checks before it writes (a budget not overspent, a key used once, a 
 grows) holds as if units ran one at a time, across all processes: PostgreSQL aborts a unit whose
 reads another committed unit invalidated, and the unit is run again from the start. Units that
 spend one project's budget or one challenge's cap also take a row lock first, so they queue
-instead of aborting. Nothing is kept in any process's memory between units, so a person whose
-next request reaches another process still reads their own acknowledged write.
+instead of aborting. No process keeps anyone's rows in memory (the embedded store's read
+model), so a person whose next request reaches another process still reads their own
+acknowledged write; only the region standings are kept, up to a minute, as on DuckDB.
 """
 
 import asyncio
@@ -55,7 +56,6 @@ class PostgresTx(DuckDBTx):
     ) -> None:
         super().__init__(connection, standings=standings)  # type: ignore[arg-type]
         self._writing = writing  # reads run read-only, where there is nothing to lock
-        self._region_totals = standings
 
     @property
     def cursor(self) -> Any:
@@ -72,9 +72,10 @@ class PostgresTx(DuckDBTx):
     def standing(self, user_id: str, region: str, first: date, last: date) -> Standing | None:
         """As on DuckDB: the person's own total fresh, the others' kept for up to a minute by
         this process (see Standings), instead of ranking the whole region on every request."""
+        assert self._standings is not None
         own = self._one(self.sql.PERSON_KG, {"user_id": user_id, "first": first, "last": last})
         params = {"region": region, "first": first, "last": last}
-        return self._region_totals.standing(
+        return self._standings.standing(
             region, first, last, user_id, float(own[0]) if own else 0.0,
             lambda: [(r[0], r[1]) for r in self._all(self.sql.REGION_TOTALS, params)],
         )  # fmt: skip
