@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
+import psycopg
 import pytest
 
 from greenapp.domain.activity import TripReport
@@ -160,3 +161,17 @@ def test_a_unit_that_finds_no_free_connection_is_refused_as_unavailable(
         holder.join()
     assert store.read(lambda tx: tx.person("ana")) is None  # served again once one is free
     store.close()
+
+
+def test_a_lost_database_connection_is_unavailable_then_replaced(postgres_server: str) -> None:
+    url = postgres.fresh_database(postgres_server)
+    store = PostgresActivityStore(url, pool_size=1)
+    try:
+        backend = store.read(lambda tx: cast(Any, tx)._one("SELECT pg_backend_pid()", {}))[0]
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        with pytest.raises(StoreUnavailable, match="cannot reach its database"):
+            store.read(lambda tx: tx.person("ana"))
+        assert store.read(lambda tx: tx.person("ana")) is None  # the pool opened a new one
+    finally:
+        store.close()

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import IsolationLevel, errors
 from psycopg.adapt import Loader
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from greenapp.domain.donations import Sponsor
 from greenapp.domain.errors import RuleBroken
@@ -125,6 +125,8 @@ class PostgresActivityStore:
                 connection.read_only = True
                 with connection.transaction():
                     return work(PostgresTx(connection, False, self._standings))
+        except PoolClosed:
+            raise  # the store was closed: a fault in greenapp, not the database's state
         except psycopg.OperationalError as error:
             raise _unavailable(error) from error
 
@@ -145,6 +147,8 @@ class PostgresActivityStore:
                     ) from conflict
                 self.retries += 1
                 time.sleep(random.uniform(0, 0.002 * attempt))  # let the other unit finish
+            except PoolClosed:
+                raise
             except psycopg.OperationalError as error:
                 raise _unavailable(error) from error
         raise AssertionError("unreachable")  # pragma: no cover
