@@ -227,14 +227,12 @@ def _together(preloads: Iterable[Preload | None]) -> Preload:
     )
 
 
-class MemoryView:
-    """The store as seen from memory only: for answering on the event loop without blocking."""
-
-    def __init__(self, store: DuckDBActivityStore) -> None:
-        self._store = store
+class NothingInMemory:
+    """A store's view that answers nothing from memory: every call raises NotInMemory, and the
+    caller goes to the store itself. The PostgreSQL store's view, which keeps no read model."""
 
     def read(self, work: Callable[[StoreTx], T]) -> T:
-        return self._store.read_from_memory(work)
+        raise NotInMemory
 
     def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
         raise NotInMemory
@@ -247,11 +245,21 @@ class MemoryView:
     ) -> ExportResult:
         raise NotInMemory
 
-    def memory_view(self) -> "MemoryView":
+    def memory_view(self) -> "NothingInMemory":
         return self
 
     def close(self) -> None:
         raise NotInMemory
+
+
+class MemoryView(NothingInMemory):
+    """The store as seen from memory only: for answering on the event loop without blocking."""
+
+    def __init__(self, store: DuckDBActivityStore) -> None:
+        self._store = store
+
+    def read(self, work: Callable[[StoreTx], T]) -> T:
+        return self._store.read_from_memory(work)
 
 
 def migrate(db: duckdb.DuckDBPyConnection) -> list[int]:

@@ -31,8 +31,9 @@ from greenapp.domain.errors import RuleBroken
 from greenapp.domain.footprint import Standing
 from greenapp.domain.teams import Challenge, Progress
 from greenapp.store.activity.people_cache import Standings
+from greenapp.store.activity.store import NothingInMemory
 from greenapp.store.activity.tx import DuckDBTx
-from greenapp.store.ports import ExportResult, NotInMemory, Preload, StoreTx, StoreUnavailable
+from greenapp.store.ports import ExportResult, Preload, StoreTx, StoreUnavailable
 from greenapp.store.postgres import sql
 from greenapp.store.postgres.migrations import MIGRATIONS
 
@@ -170,30 +171,6 @@ class PostgresActivityStore:
     def close(self) -> None:
         self._threads.shutdown(wait=True)
         self._pool.close()
-
-
-class NothingInMemory:
-    """This store keeps nothing in memory: every read goes to PostgreSQL."""
-
-    def read(self, work: Callable[[StoreTx], T]) -> T:
-        raise NotInMemory
-
-    def write(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
-        raise NotInMemory
-
-    async def write_async(self, work: Callable[[StoreTx], T], preload: Preload | None = None) -> T:
-        raise NotInMemory
-
-    def export_research(
-        self, factors_db: Path, out: Path, k: int, parquet_dir: Path | None = None
-    ) -> ExportResult:
-        raise NotInMemory
-
-    def memory_view(self) -> "NothingInMemory":
-        return self
-
-    def close(self) -> None:
-        raise NotInMemory
 
 
 def _unavailable(error: psycopg.OperationalError) -> StoreUnavailable:
