@@ -2,14 +2,13 @@
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from greenapp.domain.errors import RuleBroken
 from greenapp.domain.money import Money
 from greenapp.domain.teams import Challenge
 from greenapp.services import challenges
 from greenapp.web import schemas as s
 from greenapp.web.api.convert import challenge_out
+from greenapp.web.api.idempotency import made_or_found, required_key
 from greenapp.web.api.partner import PARTNER_DEPENDENCIES, IdempotencyKey, PartnerDep
 from greenapp.web.runtime import RuntimeDep
 
@@ -41,14 +40,11 @@ class ChallengesController(Controller):
         data: JSONBody[s.ChallengeIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.ChallengeOut]:
-        if not idempotency_key:
-            raise RuleBroken("send an Idempotency-Key header so a retry cannot make two")
+        key = required_key(idempotency_key, "make two")
         view, created = challenges.create_challenge(
-            runtime.store, runtime.ctx, partner, data.invite_code, _challenge(data),
-            idempotency_key,
-        )  # fmt: skip
-        status = HTTP_201_CREATED if created else HTTP_200_OK
-        return Response(challenge_out(view), status_code=status)
+            runtime.store, runtime.ctx, partner, data.invite_code, _challenge(data), key
+        )
+        return made_or_found(challenge_out(view), created)
 
 
 def _challenge(data: s.ChallengeIn) -> Challenge:

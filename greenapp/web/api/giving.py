@@ -9,10 +9,11 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from greenapp.domain.errors import NotFound, RuleBroken
+from greenapp.domain.errors import NotFound
 from greenapp.services import giving, payouts
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
+from greenapp.web.api.idempotency import required_key
 from greenapp.web.auth import Person
 from greenapp.web.runtime import RuntimeDep
 
@@ -39,10 +40,9 @@ class DonationsController(Controller):
         data: JSONBody[s.DonationIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.DonationOut]:
-        if not idempotency_key:
-            raise RuleBroken("send an Idempotency-Key header so a retry cannot donate twice")
+        key = required_key(idempotency_key, "donate twice")
         work, preload = giving.donation_unit(
-            runtime.ctx, request.user.user_id, data.project_id, data.date, idempotency_key
+            runtime.ctx, request.user.user_id, data.project_id, data.date, key
         )
         # Awaited on the event loop, as uploads are (see MeController.put_steps).
         given = await runtime.store.write_async(work, preload)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from greenapp.domain.donations import Project
 from greenapp.domain.errors import RuleBroken
@@ -18,6 +18,7 @@ from greenapp.domain.reports import REPORT_GROUPS
 from greenapp.services import giving, partners
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
+from greenapp.web.api.idempotency import made_or_found, required_key
 from greenapp.web.runtime import Runtime, RuntimeDep
 
 REPORT_DAYS = 30
@@ -117,14 +118,12 @@ class PartnerController(Controller):
         data: JSONBody[s.FundingIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.SponsorOut]:
-        if not idempotency_key:
-            raise RuleBroken("send an Idempotency-Key header so a retry cannot fund twice")
+        key = required_key(idempotency_key, "fund twice")
         money = Money(data.currency, data.amount_minor)
         sponsor, created = partners.fund(
-            runtime.store, runtime.ctx, partner, sponsor_id, money, idempotency_key
+            runtime.store, runtime.ctx, partner, sponsor_id, money, key
         )
-        status = HTTP_201_CREATED if created else HTTP_200_OK
-        return Response(convert.sponsor_out(sponsor), status_code=status)
+        return made_or_found(convert.sponsor_out(sponsor), created)
 
     @get("/reports/donations", sync_to_thread=True, summary="Donations to your projects")
     def donation_report(

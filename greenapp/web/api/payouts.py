@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from greenapp.domain.errors import RuleBroken
 from greenapp.domain.money import Money
@@ -14,6 +13,7 @@ from greenapp.domain.payouts import Confirmation
 from greenapp.services import payouts
 from greenapp.web import schemas as s
 from greenapp.web.api import convert
+from greenapp.web.api.idempotency import made_or_found, required_key
 from greenapp.web.api.partner import PARTNER_DEPENDENCIES, IdempotencyKey, PartnerDep
 from greenapp.web.runtime import RuntimeDep
 
@@ -21,16 +21,6 @@ MONTH_PATTERN = r"^\d{4}-\d{2}$"
 CSV_COLUMNS = ("row", "payer_kind", "payer_id", "payer", "project_id", "month", "currency",
                "owed_minor", "paid_minor", "outstanding_minor", "item", "quantity",
                "amount_minor", "delivered_on")  # fmt: skip
-
-
-def _key(idempotency_key: str | None, what: str) -> str:
-    if not idempotency_key:
-        raise RuleBroken(f"send an Idempotency-Key header so a retry cannot record {what} twice")
-    return idempotency_key
-
-
-def _recorded(body: Any, created: bool) -> Response[Any]:
-    return Response(body, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
 
 class PayoutsController(Controller):
@@ -52,13 +42,13 @@ class PayoutsController(Controller):
         data: JSONBody[s.PaymentIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.PaymentOut]:
-        key = _key(idempotency_key, "a payment")
+        key = required_key(idempotency_key, "record a payment twice")
         paid = payouts.PaymentIn(Money(data.currency, data.amount_minor), data.reference,
                                  data.paid_on)  # fmt: skip
         payment, created = payouts.pay_sponsor(
             runtime.store, runtime.ctx, partner, sponsor_id, paid, key
         )
-        return _recorded(convert.payment_out(payment), created)
+        return made_or_found(convert.payment_out(payment), created)
 
     @post(
         "/challenges/{challenge_id:str}/payments",
@@ -74,13 +64,13 @@ class PayoutsController(Controller):
         data: JSONBody[s.ChallengePaymentIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.PaymentOut]:
-        key = _key(idempotency_key, "a payment")
+        key = required_key(idempotency_key, "record a payment twice")
         paid = payouts.PaymentIn(Money(data.currency, data.amount_minor), data.reference,
                                  data.paid_on)  # fmt: skip
         payment, created = payouts.pay_challenge(
             runtime.store, runtime.ctx, partner, challenge_id, data.project_id, paid, key
         )
-        return _recorded(convert.payment_out(payment), created)
+        return made_or_found(convert.payment_out(payment), created)
 
     @post(
         "/projects/{project_id:str}/confirmations",
@@ -95,7 +85,7 @@ class PayoutsController(Controller):
         data: JSONBody[s.ConfirmationIn],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.ConfirmationOut]:
-        key = _key(idempotency_key, "a confirmation")
+        key = required_key(idempotency_key, "record a confirmation twice")
         sent = Confirmation(
             confirmation_id="",  # these three are set by the service
             partner_id="",
@@ -108,7 +98,7 @@ class PayoutsController(Controller):
             note=data.note,
         )
         confirmation, created = payouts.confirm(runtime.store, runtime.ctx, partner, sent, key)
-        return _recorded(convert.confirmation_out(confirmation), created)
+        return made_or_found(convert.confirmation_out(confirmation), created)
 
     @get("/payouts", sync_to_thread=True, summary="Owed, paid and outstanding, month by month")
     def payout_report(
