@@ -476,33 +476,26 @@ class MyDataOut(Struct, frozen=True):
     appeals: list["AppealOut"] = []
 
 
+Nickname = Annotated[
+    str,
+    Meta(max_length=30, examples=["Lin"],
+         description="The name the team's boards show you by; needed with on_leaderboard"),
+]  # fmt: skip
+
+
 class TeamIn(Struct, frozen=True, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=80, examples=["Class 3B"])]
     kind: Annotated[
         str, Meta(examples=["class"], description="company, class, family, neighbourhood or other")
     ]
     on_leaderboard: bool = False
-    nickname: (
-        Annotated[
-            str,
-            Meta(max_length=30, examples=["Lin"],
-                 description="The name the team's boards show you by; needed with on_leaderboard"),
-        ]
-        | None
-    ) = None  # fmt: skip
+    nickname: Nickname | None = None
 
 
 class JoinIn(Struct, frozen=True, forbid_unknown_fields=True):
     invite_code: Annotated[str, Meta(min_length=1, max_length=20, examples=["K7QX-4MPA"])]
     on_leaderboard: bool = False
-    nickname: (
-        Annotated[
-            str,
-            Meta(max_length=30, examples=["Lin"],
-                 description="The name the team's boards show you by; needed with on_leaderboard"),
-        ]
-        | None
-    ) = None  # fmt: skip
+    nickname: Nickname | None = None
 
 
 class TeamOut(Struct, frozen=True):

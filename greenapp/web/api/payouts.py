@@ -23,6 +23,10 @@ CSV_COLUMNS = ("row", "payer_kind", "payer_id", "payer", "project_id", "month", 
                "amount_minor", "delivered_on")  # fmt: skip
 
 
+def _paid(data: s.PaymentIn | s.ChallengePaymentIn) -> payouts.PaymentIn:
+    return payouts.PaymentIn(Money(data.currency, data.amount_minor), data.reference, data.paid_on)
+
+
 class PayoutsController(Controller):
     path = "/api/v1/partner"
     tags = ["partner"]
@@ -43,8 +47,7 @@ class PayoutsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.PaymentOut]:
         key = required_key(idempotency_key, "record a payment twice")
-        paid = payouts.PaymentIn(Money(data.currency, data.amount_minor), data.reference,
-                                 data.paid_on)  # fmt: skip
+        paid = _paid(data)
         payment, created = payouts.pay_sponsor(
             runtime.store, runtime.ctx, partner, sponsor_id, paid, key
         )
@@ -65,8 +68,7 @@ class PayoutsController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.PaymentOut]:
         key = required_key(idempotency_key, "record a payment twice")
-        paid = payouts.PaymentIn(Money(data.currency, data.amount_minor), data.reference,
-                                 data.paid_on)  # fmt: skip
+        paid = _paid(data)
         payment, created = payouts.pay_challenge(
             runtime.store, runtime.ctx, partner, challenge_id, data.project_id, paid, key
         )
