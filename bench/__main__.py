@@ -172,7 +172,10 @@ def _percentile(wrk_output: str, which: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def start_server(data: Path, factors: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    data: Path, factors: Path, settings: dict[str, str] | None = None, seconds: float = 30
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``greenapp serve`` on ``data``, with more GREENAPP_* ``settings``; waits for /healthz."""
     port = 18700 + os.getpid() % 1000
     env = {
         **os.environ,
@@ -180,13 +183,14 @@ def start_server(data: Path, factors: Path) -> tuple[subprocess.Popen[bytes], st
         "GREENAPP_FACTORS_DB": str(factors),
         "GREENAPP_JWT_SECRET": SECRET,
         "GREENAPP_RATE_LIMIT_PER_MINUTE": "100000000",
+        **(settings or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "greenapp.cli.main", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    _wait_for(url, process, 30)
+    _wait_for(url, process, seconds)
     return process, url
 
 

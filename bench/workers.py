@@ -22,19 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import httpx
 import psycopg
 
 from bench.__main__ import (
     LUA_GET,
     LUA_PUT,
     RESULTS,
-    SECRET,
     Load,
     Row,
     populate,
     script,
     single_row_upserts,
+    start_server,
     table,
     warm,
     wrk,
@@ -98,30 +97,8 @@ def postgres_upserts(url: str, seconds: float) -> float:
 
 
 def serve(work: Path, factors: Path, config: Config) -> tuple[subprocess.Popen[bytes], str]:
-    port = 18900 + os.getpid() % 500
-    env = {
-        **os.environ,
-        "GREENAPP_DATA_DIR": str(work),
-        "GREENAPP_FACTORS_DB": str(factors),
-        "GREENAPP_JWT_SECRET": SECRET,
-        "GREENAPP_RATE_LIMIT_PER_MINUTE": "100000000",
-        "GREENAPP_WORKERS": str(config.workers),
-        **({"GREENAPP_DATABASE_URL": config.database_url} if config.database_url else {}),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "greenapp.cli.main", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    os.killpg(process.pid, 9)
-    raise RuntimeError(f"the {config.name} server did not start")
+    database = {"GREENAPP_DATABASE_URL": config.database_url} if config.database_url else {}
+    return start_server(work, factors, {"GREENAPP_WORKERS": str(config.workers), **database}, 60)
 
 
 def measure(
