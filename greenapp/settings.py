@@ -103,11 +103,6 @@ class Settings:
                 "GREENAPP_WORKERS > 1 needs GREENAPP_DATABASE_URL: one process writes a DuckDB file"
             )
 
-    @property
-    def store_name(self) -> str:
-        """Where the activity lives: postgresql, or the embedded duckdb file."""
-        return "duckdb" if self.database_url is None else "postgresql"
-
     def token_secret(self) -> str:
         """GREENAPP_JWT_SECRET, else a random secret kept in the data directory."""
         return self.jwt_secret or _kept_secret(self.data_dir / "jwt-secret")

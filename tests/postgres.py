@@ -26,7 +26,8 @@ def binaries() -> Path | None:
     return next((d for d in BIN_DIRS if (d / "initdb").is_file()), None)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (for the servers the tests start)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -56,7 +57,7 @@ def cluster(durable: bool = False) -> Iterator[str]:
     subprocess.run(_as_postgres([str(found / "initdb"), "-D", str(data), "-U", "greenapp",
                                  "--auth=trust", "-E", "UTF8", "--no-sync"]),
                    check=True, capture_output=True)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c max_connections=300"
     if not durable:  # the tests do not test PostgreSQL's durability; this keeps them fast
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

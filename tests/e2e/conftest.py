@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,9 @@ from greenapp.store.factors.build import BuildResult
 from greenapp.web.auth import make_token
 from tests import postgres
 from tests.conftest import POSTGRES_SERVER, TEST_STORE
+from tests.postgres import free_port
 
 SECRET = "an-end-to-end-secret-that-is-long-enough"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
