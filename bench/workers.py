@@ -66,8 +66,9 @@ def copy_to_postgres(duckdb_path: Path, url: str, work: Path) -> None:
     PostgresActivityStore(url, pool_size=1).close()  # migrations
     with duckdb.connect(str(duckdb_path), read_only=True) as source, psycopg.connect(url) as db:
         for name in COPIED:
-            columns = [c[0] for c in source.execute(f"DESCRIBE {name}").fetchall()]
-            listed = {c[0] for c in source.execute(f"DESCRIBE {name}").fetchall() if "[]" in c[1]}
+            described = source.execute(f"DESCRIBE {name}").fetchall()
+            columns = [c[0] for c in described]
+            listed = {c[0] for c in described if "[]" in c[1]}
             select = ", ".join(
                 f"'{{' || array_to_string({c}, ',') || '}}'" if c in listed else c for c in columns
             )
